@@ -1,0 +1,265 @@
+"""The digit classifier shared by the training notebook, the app, the benchmarks and the tests.
+
+    python model.py --data-root data     # accuracy of the shipped weights on the MNIST test set
+"""
+
+import argparse
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "MNIST_CUDA_MODEL.pt"
+IMAGE_SIZE = 28  # MNIST images are 28x28 ...
+DIGIT_BOX = 20  # ... with the digit scaled to fit 20x20 ...
+CENTER = 14.0  # ... and its centre of mass at pixel (14, 14), as measured on the training set.
+NUM_CLASSES = 10
+
+
+class ImageClassifier(nn.Module):
+    """Three 3x3 conv layers at full resolution, then a dense classifier (6,480,010 parameters)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, kernel_size=3, padding=1)
+        self.bn1 = nn.BatchNorm2d(32)
+        self.conv2 = nn.Conv2d(32, 64, kernel_size=3, padding=1)
+        self.bn2 = nn.BatchNorm2d(64)
+        self.conv3 = nn.Conv2d(64, 64, kernel_size=3, padding=1)
+        self.bn3 = nn.BatchNorm2d(64)
+        self.fc1 = nn.Linear(64 * IMAGE_SIZE * IMAGE_SIZE, 128)
+        self.fc2 = nn.Linear(128, NUM_CLASSES)
+        # One module per use, so that torchsummary lists every layer as the original README did.
+        self.relu1, self.relu2, self.relu3, self.relu4 = (nn.ReLU() for _ in range(4))
+        self.flatten = nn.Flatten()
+        self.dropout = nn.Dropout(0.5)
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The 128-d fc1 features of a batch of (N, 1, 28, 28) images."""
+        x = self.relu1(self.bn1(self.conv1(x)))
+        x = self.relu2(self.bn2(self.conv2(x)))
+        x = self.relu3(self.bn3(self.conv3(x)))
+        return self.relu4(self.fc1(self.flatten(x)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc2(self.dropout(self.embed(x)))
+
+
+# --- weights -----------------------------------------------------------------------------------
+
+
+class ModelLoadError(Exception):
+    """The weights file is missing or is not a checkpoint of ImageClassifier."""
+
+
+def load_model(path: str | Path = DEFAULT_MODEL_PATH, device: str | torch.device = "cpu") -> ImageClassifier:
+    """The classifier with the weights in `path`, in eval mode on `device`."""
+    path = Path(path)
+    fix = "retrain it with MNIST_TRAIN.ipynb or restore it with `git checkout MNIST_CUDA_MODEL.pt`"
+    if not path.is_file():
+        raise ModelLoadError(f"model file {path} not found: {fix}")
+    try:
+        # weights_only: a checkpoint from the internet must never be able to run code.
+        state_dict = torch.load(path, map_location=device, weights_only=True)
+    except Exception as error:  # torch reports truncated, foreign and malicious files each differently
+        raise ModelLoadError(f"model file {path} is not a PyTorch checkpoint ({error.__class__.__name__}): {fix}")
+    model = ImageClassifier()
+    try:
+        model.load_state_dict(state_dict)
+    except (RuntimeError, TypeError, AttributeError) as error:
+        reason = str(error).splitlines()[0]
+        raise ModelLoadError(f"model file {path} does not hold this network's weights ({reason}): {fix}")
+    return model.to(device).eval()
+
+
+def save_model(model: nn.Module, path: str | Path) -> None:
+    """Save the state_dict atomically: an interrupted save never leaves a truncated file at `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save({k: v.cpu() for k, v in model.state_dict().items()}, f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+# --- inference ---------------------------------------------------------------------------------
+
+
+def preprocess(canvas: np.ndarray) -> torch.Tensor:
+    """Prepare a drawing the way MNIST digits were prepared.
+
+    `canvas` is a 2-D uint8 image (height, width), white ink on black, of any size. The ink is
+    cropped, scaled (aspect kept, area averaging) so its longer side is 20 px, and placed in a
+    28x28 image with its centre of mass at the centre. Returns (1, 1, 28, 28) float32 in [0, 1];
+    a blank canvas gives zeros.
+    """
+    _check_canvas(canvas)
+    image = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+    rows = np.flatnonzero(canvas.any(axis=1))
+    if rows.size:
+        cols = np.flatnonzero(canvas.any(axis=0))
+        digit = _fit_in_box(canvas[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])
+        _paste_centred(digit, image)
+    return torch.from_numpy(image)[None, None]
+
+
+def _check_canvas(canvas: np.ndarray) -> None:
+    if not isinstance(canvas, np.ndarray):
+        raise ValueError(f"canvas must be a numpy array, not {type(canvas).__name__}")
+    if canvas.ndim != 2:
+        raise ValueError(f"canvas must be 2-D (height, width), got shape {canvas.shape}")
+    if canvas.size == 0:
+        raise ValueError(f"canvas is empty, got shape {canvas.shape}")
+    if canvas.dtype != np.uint8:
+        raise ValueError(f"canvas must be uint8 (0 black .. 255 ink), got {canvas.dtype}")
+
+
+def _fit_in_box(ink: np.ndarray) -> np.ndarray:
+    """Scale so the longer side is DIGIT_BOX px; a box filter is exact area averaging."""
+    from PIL import Image  # imported here: only this function needs it
+
+    height, width = ink.shape
+    scale = DIGIT_BOX / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resized = Image.fromarray(np.ascontiguousarray(ink)).resize(size, Image.Resampling.BOX)
+    return np.asarray(resized, dtype=np.float32) / 255.0
+
+
+def _paste_centred(digit: np.ndarray, image: np.ndarray) -> None:
+    """Paste `digit` into `image` so that its centre of mass lands on CENTER (kept inside)."""
+    height, width = digit.shape
+    mass = digit.sum()
+    cy = (digit.sum(axis=1) @ np.arange(height)) / mass
+    cx = (digit.sum(axis=0) @ np.arange(width)) / mass
+    top = int(np.clip(round(CENTER - cy), 0, IMAGE_SIZE - height))
+    left = int(np.clip(round(CENTER - cx), 0, IMAGE_SIZE - width))
+    image[top : top + height, left : left + width] = digit
+
+
+@torch.inference_mode()
+def probabilities(model: nn.Module, images: torch.Tensor) -> np.ndarray:
+    """Class probabilities of the first image of a (N, 1, 28, 28) batch, summing to 1."""
+    device = next(model.parameters()).device
+    logits = model(images.to(device))
+    return torch.softmax(logits[0].float(), dim=0).cpu().numpy()  # softmax subtracts the max: stable
+
+
+def predict(model: nn.Module, canvas: np.ndarray) -> np.ndarray:
+    """The 10 class probabilities of a drawing (see `preprocess` for the canvas format)."""
+    return probabilities(model, preprocess(canvas))
+
+
+# --- training ----------------------------------------------------------------------------------
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """`auto` picks CUDA, then Apple MPS, then the CPU."""
+    if name != "auto":
+        return torch.device(name)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def load_mnist(root: str | Path, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """The MNIST training or test set as one (N, 1, 28, 28) float tensor in [0, 1] and its labels."""
+    from torchvision import datasets  # imported here: the app never needs it
+
+    dataset = datasets.MNIST(root, train=train, download=True)
+    return dataset.data[:, None].float().div_(255), dataset.targets.clone()
+
+
+def augment(
+    images: torch.Tensor,
+    degrees: float = 10.0,
+    shift: float = 0.1,
+    scale: tuple[float, float] = (0.9, 1.1),
+    thicken: float = 0.0,
+) -> torch.Tensor:
+    """Random affine warp of every image in a batch (one grid_sample call for the whole batch).
+
+    Rotation up to `degrees`, shift up to `shift` of the image size, zoom within `scale`, as the
+    original's RandomAffine. With probability `thicken`, an image's strokes are first made 2 or 4 px
+    bolder and the digit shrunk to fit, as digits drawn small with the app's wide brush look.
+    """
+    n, device = images.shape[0], images.device
+    zoom = torch.empty(n, device=device).uniform_(*scale)
+    if thicken > 0:
+        extra = torch.randint(1, 3, (n,), device=device) * (torch.rand(n, device=device) < thicken)
+        bold1 = F.max_pool2d(images, 3, stride=1, padding=1)
+        bold2 = F.max_pool2d(bold1, 3, stride=1, padding=1)
+        images = torch.stack([images, bold1, bold2])[extra, torch.arange(n, device=device)]
+        zoom = zoom * DIGIT_BOX / (DIGIT_BOX + 2 * extra)
+    angle = torch.empty(n, device=device).uniform_(-math.radians(degrees), math.radians(degrees))
+    offset = torch.empty(n, 2, device=device).uniform_(-2 * shift, 2 * shift)  # grid spans [-1, 1]
+    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+    theta = torch.stack([torch.stack([cos, -sin, offset[:, 0]], 1), torch.stack([sin, cos, offset[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    return F.grid_sample(images, grid, align_corners=False)
+
+
+def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, int]:
+    """One optimisation step on a batch; returns the summed loss and the number of correct predictions."""
+    model.train()
+    optimizer.zero_grad(set_to_none=True)
+    with _autocast(images.device):
+        logits = model(images)
+        loss = F.cross_entropy(logits, labels)
+    loss.backward()
+    optimizer.step()
+    return loss.item() * len(labels), (logits.argmax(1) == labels).sum().item()
+
+
+@torch.inference_mode()
+def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 1000) -> tuple[float, float, torch.Tensor]:
+    """Mean loss, accuracy and predicted labels over a dataset, in eval mode."""
+    model.eval()
+    device = next(model.parameters()).device
+    total_loss, predictions = 0.0, []
+    for start in range(0, len(images), batch_size):
+        x = images[start : start + batch_size].to(device)
+        y = labels[start : start + batch_size].to(device)
+        with _autocast(device):
+            logits = model(x).float()
+        total_loss += F.cross_entropy(logits, y, reduction="sum").item()
+        predictions.append(logits.argmax(1).cpu())
+    predictions = torch.cat(predictions)
+    return total_loss / len(images), (predictions == labels.cpu()).float().mean().item(), predictions
+
+
+def _autocast(device: torch.device) -> torch.autocast:
+    """bfloat16 mixed precision on CUDA GPUs that have it; full precision everywhere else."""
+    enabled = device.type == "cuda" and torch.cuda.is_bf16_supported()
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Accuracy of a trained model on the official MNIST test set.")
+    parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: the shipped model)")
+    parser.add_argument("--data-root", default="data", help="MNIST folder; downloaded there if missing")
+    args = parser.parse_args()
+    try:
+        model = load_model(args.model)
+    except ModelLoadError as error:
+        raise SystemExit(f"error: {error}")
+    images, labels = load_mnist(args.data_root, train=False)
+    _, accuracy, predictions = evaluate(model, images, labels)
+    print(f"test accuracy: {accuracy:.2%} ({(predictions == labels).sum()} / {len(labels)})")
+    for digit in range(NUM_CLASSES):
+        mask = labels == digit
+        print(f"  {digit}: {(predictions[mask] == digit).float().mean():.2%} of {mask.sum()}")
+
+
+if __name__ == "__main__":
+    main()
