@@ -67,13 +67,14 @@ def load_model(path: str | Path = DEFAULT_MODEL_PATH, device: str | torch.device
         # weights_only: a checkpoint from the internet must never be able to run code.
         state_dict = torch.load(path, map_location=device, weights_only=True)
     except Exception as error:  # torch reports truncated, foreign and malicious files each differently
-        raise ModelLoadError(f"model file {path} is not a PyTorch checkpoint ({error.__class__.__name__}): {fix}")
+        kind = error.__class__.__name__
+        raise ModelLoadError(f"model file {path} is not a PyTorch checkpoint ({kind}): {fix}") from None
     model = ImageClassifier()
     try:
         model.load_state_dict(state_dict)
     except (RuntimeError, TypeError, AttributeError) as error:
         reason = str(error).splitlines()[0]
-        raise ModelLoadError(f"model file {path} does not hold this network's weights ({reason}): {fix}")
+        raise ModelLoadError(f"model file {path} does not hold this network's weights ({reason}): {fix}") from None
     return model.to(device).eval()
 
 
@@ -209,7 +210,9 @@ def augment(
     return F.grid_sample(images, grid, align_corners=False)
 
 
-def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, int]:
+def train_step(
+    model: nn.Module, optimizer: torch.optim.Optimizer, images: torch.Tensor, labels: torch.Tensor
+) -> tuple[float, int]:
     """One optimisation step on a batch; returns the summed loss and the number of correct predictions."""
     model.train()
     optimizer.zero_grad(set_to_none=True)
@@ -222,7 +225,9 @@ def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, images: torch
 
 
 @torch.inference_mode()
-def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 1000) -> tuple[float, float, torch.Tensor]:
+def evaluate(
+    model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 1000
+) -> tuple[float, float, torch.Tensor]:
     """Mean loss, accuracy and predicted labels over a dataset, in eval mode."""
     model.eval()
     device = next(model.parameters()).device
@@ -252,7 +257,7 @@ def main() -> None:
     try:
         model = load_model(args.model)
     except ModelLoadError as error:
-        raise SystemExit(f"error: {error}")
+        raise SystemExit(f"error: {error}") from None
     images, labels = load_mnist(args.data_root, train=False)
     _, accuracy, predictions = evaluate(model, images, labels)
     print(f"test accuracy: {accuracy:.2%} ({(predictions == labels).sum()} / {len(labels)})")

@@ -1,0 +1,204 @@
+"""Draw a digit with the mouse; the CNN from model.py names it while you draw.
+
+    python play.py [--model PATH]
+
+Left button draws, the Clear button or C / Backspace / Delete wipes the canvas, Esc quits.
+"""
+
+import argparse
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
+import pygame  # noqa: E402
+from torch import nn  # noqa: E402
+
+from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, preprocess, probabilities  # noqa: E402
+
+TITLE = "Digit Recognizer"
+WINDOW_SIZE = (800, 600)
+CANVAS_SIZE = 600  # the black drawing box on the left; the grey panel takes the rest
+BRUSH_RADIUS = 30
+FPS_WHILE_DRAWING = 60
+LIVE_INTERVAL = 0.1  # seconds between classifications while the button is held
+
+PANEL_X = CANVAS_SIZE
+CLEAR_BUTTON = pygame.Rect(PANEL_X + 20, 10, 160, 40)
+PREVIEW_SCALE = 5  # the 28x28 model input shown at 140x140
+PREVIEW_POS = (PANEL_X + 30, 62)
+ROWS_TOP, ROW_HEIGHT = 226, 37
+BAR_LEFT, BAR_WIDTH = PANEL_X + 20, 160
+
+BLACK, WHITE, GREY = (0, 0, 0), (255, 255, 255), (200, 200, 200)
+RED, GREEN, BAR = (220, 50, 50), (0, 150, 0), (160, 185, 220)
+TEXT = (20, 20, 20)
+
+
+def draw_stroke(surface: pygame.Surface, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """Paint the brush along a straight segment, so fast mouse moves leave no gaps."""
+    pygame.draw.circle(surface, WHITE, end, BRUSH_RADIUS)
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    length = math.hypot(dx, dy)
+    if length:
+        nx, ny = -dy / length * BRUSH_RADIUS, dx / length * BRUSH_RADIUS  # brush-wide normal
+        corners = [(start[0] + nx, start[1] + ny), (end[0] + nx, end[1] + ny),
+                   (end[0] - nx, end[1] - ny), (start[0] - nx, start[1] - ny)]
+        pygame.draw.polygon(surface, WHITE, corners)
+
+
+class DigitApp:
+    """The app's state: the drawing, the latest prediction, and how events change them."""
+
+    def __init__(self, model: nn.Module) -> None:
+        self.model = model
+        self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
+        self.font = pygame.font.Font(None, 34)
+        self.small_font = pygame.font.Font(None, 22)
+        self.pen: tuple[int, int] | None = None  # last mouse position while the button is held
+        self.last_classified = -math.inf
+        self.clear()
+        self.classify()  # warm-up: the first real stroke is then as fast as the rest
+        self.clear()
+
+    @property
+    def drawing(self) -> bool:
+        return self.pen is not None
+
+    def clear(self) -> None:
+        self.canvas.fill(BLACK)
+        self.probs: np.ndarray | None = None
+        self.model_input = np.zeros((28, 28), dtype=np.float32)
+        self.needs_redraw = True
+
+    def classify(self) -> None:
+        """Run the model on the canvas as it is now."""
+        canvas = pygame.surfarray.array_red(self.canvas).T  # surfarray is (x, y); the model wants (row, col)
+        image = preprocess(canvas)
+        self.model_input = image[0, 0].numpy()
+        self.probs = probabilities(self.model, image) if canvas.any() else None
+        self.last_classified = time.monotonic()
+        self.needs_redraw = True
+
+    def prediction(self) -> tuple[int, float] | None:
+        if self.probs is None:
+            return None
+        digit = int(self.probs.argmax())
+        return digit, float(self.probs[digit])
+
+    # --- events --------------------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        """Apply one event; returns False when the app should quit."""
+        if event.type == pygame.QUIT:
+            return False
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
+                return False
+            if event.key in (pygame.K_c, pygame.K_BACKSPACE, pygame.K_DELETE):
+                self.clear()
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            if CLEAR_BUTTON.collidepoint(event.pos):
+                self.clear()
+            elif event.pos[0] < CANVAS_SIZE:
+                self.pen = event.pos
+                draw_stroke(self.canvas, event.pos, event.pos)
+                self.needs_redraw = True
+        elif event.type == pygame.MOUSEMOTION and self.drawing:
+            draw_stroke(self.canvas, self.pen, event.pos)
+            self.pen = event.pos
+            self.needs_redraw = True
+            if time.monotonic() - self.last_classified >= LIVE_INTERVAL:
+                self.classify()
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.drawing:
+            self.pen = None
+            self.classify()
+        return True
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def caption(self) -> str:
+        best = self.prediction()
+        return TITLE if best is None else f"{TITLE} - {best[0]} ({best[1]:.1%})"
+
+    def render(self, screen: pygame.Surface) -> None:
+        screen.blit(self.canvas, (0, 0))
+        screen.fill(GREY, (PANEL_X, 0, WINDOW_SIZE[0] - PANEL_X, WINDOW_SIZE[1]))
+        self._render_clear_button(screen)
+        self._render_preview(screen)
+        self._render_probabilities(screen)
+        pygame.display.set_caption(self.caption())
+        self.needs_redraw = False
+
+    def _render_clear_button(self, screen: pygame.Surface) -> None:
+        pygame.draw.rect(screen, RED, CLEAR_BUTTON, border_radius=6)
+        label = self.font.render("Clear", True, WHITE)
+        screen.blit(label, label.get_rect(center=CLEAR_BUTTON.center))
+
+    def _render_preview(self, screen: pygame.Surface) -> None:
+        """What the model sees, pixel for pixel: nearest-neighbour enlargement of its 28x28 input."""
+        gray = (self.model_input * 255).astype(np.uint8).T  # back to surfarray's (x, y) order
+        small = pygame.surfarray.make_surface(np.stack([gray] * 3, axis=-1))
+        side = 28 * PREVIEW_SCALE
+        screen.blit(pygame.transform.scale(small, (side, side)), PREVIEW_POS)
+        pygame.draw.rect(screen, TEXT, (*PREVIEW_POS, side, side), width=1)
+        label = self.small_font.render("model input (28x28)", True, TEXT)
+        screen.blit(label, label.get_rect(midtop=(PREVIEW_POS[0] + side // 2, PREVIEW_POS[1] + side + 3)))
+
+    def _render_probabilities(self, screen: pygame.Surface) -> None:
+        best = self.prediction()
+        for digit in range(10):
+            top = ROWS_TOP + digit * ROW_HEIGHT
+            p = 0.0 if self.probs is None else float(self.probs[digit])
+            if p > 0:
+                pygame.draw.rect(screen, BAR, (BAR_LEFT, top + 2, max(1, round(BAR_WIDTH * p)), ROW_HEIGHT - 6))
+            color = GREEN if best is not None and digit == best[0] else TEXT
+            screen.blit(self.font.render(f"{digit}: {p:.0%}", True, color), (BAR_LEFT + 6, top + 6))
+
+    # --- main loop -----------------------------------------------------------------------------
+
+    def run(self, screen: pygame.Surface) -> None:
+        """Until quit: block on the event queue while idle, at most FPS_WHILE_DRAWING while drawing."""
+        clock = pygame.time.Clock()
+        running = True
+        while running:
+            if self.drawing:
+                clock.tick(FPS_WHILE_DRAWING)
+                events = pygame.event.get()
+            else:
+                events = [pygame.event.wait()] + pygame.event.get()
+            for event in events:
+                running = running and self.handle(event)
+            if self.needs_redraw and running:
+                self.render(screen)
+                pygame.display.flip()
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Draw a digit and watch the CNN recognize it.")
+    parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        model = load_model(args.model)
+    except ModelLoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    pygame.display.init()  # only what the app uses: no audio, so no sound-card warnings
+    pygame.font.init()
+    try:
+        app = DigitApp(model)  # warmed up before the window opens: ready as soon as it shows
+        screen = pygame.display.set_mode(WINDOW_SIZE)
+        app.render(screen)
+        pygame.display.flip()
+        app.run(screen)
+    finally:
+        pygame.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

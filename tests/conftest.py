@@ -1,0 +1,36 @@
+import os
+from pathlib import Path
+
+import pygame
+import pytest
+
+from model import DEFAULT_MODEL_PATH, load_mnist, load_model
+from play import WINDOW_SIZE
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def mnist_root() -> str:
+    """Where MNIST lives: $MNIST_ROOT (CI: ../shared/mnist), else the project's data folder."""
+    return os.environ.get("MNIST_ROOT", str(REPO / "data"))
+
+
+@pytest.fixture(scope="session")
+def mnist_test(mnist_root):
+    return load_mnist(mnist_root, train=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_model():
+    return load_model(DEFAULT_MODEL_PATH)
+
+
+@pytest.fixture
+def screen(monkeypatch):
+    """A real Pygame display on SDL's dummy driver: the app runs as it does on screen, headless."""
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    pygame.display.init()
+    pygame.font.init()
+    yield pygame.display.set_mode(WINDOW_SIZE)
+    pygame.quit()

@@ -1,0 +1,180 @@
+"""play.py driven headless with synthetic Pygame events, as a user would drive it with the mouse."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pygame
+import pytest
+
+import play
+from model import preprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def press(pos):
+    return pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1)
+
+
+def move(pos):
+    return pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(1, 0, 0))
+
+
+def release(pos):
+    return pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)
+
+
+def key(k):
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="")
+
+
+def stroke(app, points):
+    app.handle(press(points[0]))
+    for point in points[1:]:
+        app.handle(move(point))
+    app.handle(release(points[-1]))
+
+
+ONE = [(300, 80), (300, 520)]  # a single vertical stroke
+SEVEN = [(180, 110), (420, 110), (380, 220), (330, 350), (290, 500)]
+
+
+@pytest.fixture
+def app(screen, shipped_model):
+    return play.DigitApp(shipped_model)
+
+
+def canvas_pixels(app):
+    return pygame.surfarray.array_red(app.canvas).T
+
+
+def test_starts_blank(app, screen):
+    app.render(screen)
+    assert app.prediction() is None
+    assert pygame.display.get_caption()[0] == "Digit Recognizer"
+    assert not canvas_pixels(app).any()
+    assert screen.get_at((700, 30))[:3] == play.RED  # the Clear button, top of the grey panel
+    assert screen.get_at((790, 590))[:3] == play.GREY
+
+
+@pytest.mark.parametrize("points, digit", [(ONE, 1), (SEVEN, 7)])
+def test_a_stroke_is_recognized(app, screen, points, digit):
+    stroke(app, points)
+    app.render(screen)
+    best, confidence = app.prediction()
+    assert best == digit and confidence > 0.5
+    assert app.probs.sum() == pytest.approx(1, abs=1e-5)
+    assert pygame.display.get_caption()[0] == f"Digit Recognizer - {digit} ({confidence:.1%})"
+
+
+def test_top_digit_is_green_with_the_longest_bar(app, screen):
+    stroke(app, ONE)
+    app.render(screen)
+    row_top = play.ROWS_TOP + 1 * play.ROW_HEIGHT
+    row = [tuple(screen.get_at((x, row_top + 4))[:3]) for x in range(play.BAR_LEFT, play.BAR_LEFT + play.BAR_WIDTH)]
+    assert row.count(play.BAR) > 0.4 * play.BAR_WIDTH  # the bar behind "1: ..%"
+    text = pygame.surfarray.array3d(screen)[play.BAR_LEFT : play.BAR_LEFT + 100, row_top : row_top + play.ROW_HEIGHT]
+    assert (text == play.GREEN).all(axis=-1).any()
+
+
+def test_preview_shows_exactly_the_model_input(app, screen):
+    stroke(app, SEVEN)
+    app.render(screen)
+    expected = preprocess(canvas_pixels(app))[0, 0].numpy()
+    np.testing.assert_array_equal(app.model_input, expected)
+    x0, y0 = play.PREVIEW_POS
+    s = play.PREVIEW_SCALE
+    centre = [i * s + s // 2 for i in range(28)]  # the middle of each enlarged pixel
+    shown = np.array([[screen.get_at((x0 + x, y0 + y))[0] for x in centre] for y in centre])
+    np.testing.assert_array_equal(shown, (expected * 255).astype(np.uint8))
+
+
+CLEARS = [key(pygame.K_c), key(pygame.K_BACKSPACE), key(pygame.K_DELETE), press(play.CLEAR_BUTTON.center)]
+
+
+@pytest.mark.parametrize("clear", CLEARS, ids=["C", "Backspace", "Delete", "button"])
+def test_clear_resets_canvas_readout_and_caption(app, screen, clear):
+    stroke(app, SEVEN)
+    app.handle(clear)
+    app.render(screen)
+    assert not canvas_pixels(app).any()
+    assert app.prediction() is None and not app.model_input.any()
+    assert pygame.display.get_caption()[0] == "Digit Recognizer"
+
+
+@pytest.mark.parametrize("end", [(560, 300), (560, 560)], ids=["horizontal", "diagonal"])
+def test_fast_motion_leaves_no_gaps(app, end):
+    start = (40, 40) if end[1] == 560 else (40, 300)
+    stroke(app, [start, end])  # one motion event across the whole canvas
+    ink = canvas_pixels(app)
+    for t in np.linspace(0, 1, 200):
+        x, y = (round(start[i] + t * (end[i] - start[i])) for i in range(2))
+        assert ink[y, x] == 255
+    # The stroke is the brush's full width across its direction, also diagonally.
+    nx, ny = (0, 1) if end[1] == 300 else (-0.7071, 0.7071)
+    mid = (300, 300)
+    assert ink[round(mid[1] + ny * 28), round(mid[0] + nx * 28)] == 255
+    assert ink[round(mid[1] + ny * 33), round(mid[0] + nx * 33)] == 0
+
+
+def test_a_click_draws_a_dot(app):
+    stroke(app, [(300, 300)])
+    ink = canvas_pixels(app)
+    assert ink[300, 300 + play.BRUSH_RADIUS - 2] == 255 and ink[300, 300 + play.BRUSH_RADIUS + 2] == 0
+    assert app.prediction() is not None
+
+
+def test_readout_updates_live_while_drawing_and_is_throttled(app):
+    app.handle(press(SEVEN[0]))
+    app.last_classified = float("-inf")
+    app.handle(move(SEVEN[1]))
+    assert app.prediction() is not None  # before the button is released
+    first = app.last_classified
+    app.handle(move(SEVEN[2]))  # right after: within LIVE_INTERVAL, no new classification
+    assert app.last_classified == first
+    app.handle(release(SEVEN[2]))
+    assert app.last_classified > first  # and always once more at the end of the stroke
+
+
+def test_clicks_on_the_panel_do_not_draw(app):
+    stroke(app, [(700, 300), (650, 400)])
+    assert not canvas_pixels(app).any() and app.prediction() is None
+
+
+def test_nothing_is_written_to_the_current_folder(app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    stroke(app, SEVEN)
+    assert os.listdir(tmp_path) == []
+
+
+def test_main_loop_draws_classifies_and_quits(app, screen):
+    for event in [press(ONE[0]), move(ONE[1]), release(ONE[1]), key(pygame.K_ESCAPE)]:
+        pygame.event.post(event)
+    app.run(screen)  # returns on Esc
+    assert app.prediction()[0] == 1
+    assert pygame.display.get_caption()[0].startswith("Digit Recognizer - 1 (")
+
+
+def test_closing_the_window_quits(app):
+    assert app.handle(pygame.event.Event(pygame.QUIT)) is False
+
+
+def test_importing_play_opens_no_window():
+    code = "import pygame, play; assert not pygame.display.get_init()"
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+@pytest.mark.parametrize("content", [None, b"not a model"], ids=["missing", "corrupt"])
+def test_bad_model_file_exits_1_with_one_line(tmp_path, content):
+    path = tmp_path / "missing.pt"
+    if content is not None:
+        path.write_bytes(content)
+    result = subprocess.run([sys.executable, "play.py", "--model", str(path)], cwd=REPO,
+                            capture_output=True, text=True, env={**os.environ, "SDL_VIDEODRIVER": "dummy"}, timeout=120)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "missing.pt" in lines[0] and "MNIST_TRAIN.ipynb" in lines[0]
+    assert "Traceback" not in result.stderr
