@@ -6,7 +6,7 @@
 import argparse
 import math
 import os
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -82,13 +82,12 @@ def save_model(model: nn.Module, path: str | Path) -> None:
     """Save the state_dict atomically: an interrupted save never leaves a truncated file at `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save({k: v.cpu() for k, v in model.state_dict().items()}, f)
+        torch.save({k: v.cpu() for k, v in model.state_dict().items()}, tmp)
         os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -222,6 +221,23 @@ def train_step(
     loss.backward()
     optimizer.step()
     return loss.item() * len(labels), (logits.argmax(1) == labels).sum().item()
+
+
+def ema_average(decay: float) -> Callable:
+    """`multi_avg_fn` for torch's AveragedModel: an exponential moving average of the weights.
+
+    The decay ramps up from 0.1 to `decay` over the first steps, so even a short run averages
+    trained weights rather than the random initial ones.
+    """
+
+    def update(averaged: list[torch.Tensor], current: list[torch.Tensor], steps: torch.Tensor) -> None:
+        weight = 1 - min(decay, (1 + steps.item()) / (10 + steps.item()))
+        if averaged[0].is_floating_point():
+            torch._foreach_lerp_(averaged, current, weight)
+        else:  # batch-norm's step counters
+            torch._foreach_copy_(averaged, current)
+
+    return update
 
 
 @torch.inference_mode()
