@@ -13,6 +13,7 @@ from model import (
     ImageClassifier,
     ModelLoadError,
     augment,
+    ema_average,
     load_model,
     predict,
     preprocess,
@@ -223,3 +224,15 @@ def test_augment_keeps_shape_and_range():
     out = augment(images, thicken=0.5)
     assert out.shape == images.shape and out.min() >= 0 and out.max() <= 1
     assert not torch.equal(out, images)
+
+
+def test_weight_average_ramps_up_its_decay():
+    model = torch.nn.Linear(3, 1)
+    average = torch.optim.swa_utils.AveragedModel(model, multi_avg_fn=ema_average(0.999), use_buffers=True)
+    average.update_parameters(model)  # the first update copies
+    start = model.weight.detach().clone()
+    with torch.no_grad():
+        model.weight.fill_(1.0)
+    average.update_parameters(model)
+    # The second step averages with decay 2/11, not 0.999: short runs still average trained weights.
+    torch.testing.assert_close(average.module.weight, start * 2 / 11 + 9 / 11)
