@@ -15,6 +15,7 @@ import numpy as np
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 import pygame  # noqa: E402
+import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, preprocess, probabilities  # noqa: E402
@@ -50,6 +51,15 @@ def draw_stroke(surface: pygame.Surface, start: tuple[float, float], end: tuple[
         pygame.draw.polygon(surface, WHITE, corners)
 
 
+def model_input(canvas: pygame.Surface) -> torch.Tensor:
+    """The (1, 1, 28, 28) input the model gets for a drawing (see model.preprocess)."""
+    ink = pygame.surfarray.pixels_red(canvas)  # a view, not a copy: copying 600x600 costs more than the model
+    try:
+        return preprocess(ink.T)  # surfarray is (x, y); preprocess wants (row, col)
+    finally:
+        del ink  # releases the surface's lock so it can be drawn on again
+
+
 class DigitApp:
     """The app's state: the drawing, the latest prediction, and how events change them."""
 
@@ -71,15 +81,14 @@ class DigitApp:
     def clear(self) -> None:
         self.canvas.fill(BLACK)
         self.probs: np.ndarray | None = None
-        self.model_input = np.zeros((28, 28), dtype=np.float32)
+        self.preview = np.zeros((28, 28), dtype=np.float32)
         self.needs_redraw = True
 
     def classify(self) -> None:
         """Run the model on the canvas as it is now."""
-        canvas = pygame.surfarray.array_red(self.canvas).T  # surfarray is (x, y); the model wants (row, col)
-        image = preprocess(canvas)
-        self.model_input = image[0, 0].numpy()
-        self.probs = probabilities(self.model, image) if canvas.any() else None
+        image = model_input(self.canvas)
+        self.preview = image[0, 0].numpy()
+        self.probs = probabilities(self.model, image) if image.any() else None
         self.last_classified = time.monotonic()
         self.needs_redraw = True
 
@@ -140,7 +149,7 @@ class DigitApp:
 
     def _render_preview(self, screen: pygame.Surface) -> None:
         """What the model sees, pixel for pixel: nearest-neighbour enlargement of its 28x28 input."""
-        gray = (self.model_input * 255).astype(np.uint8).T  # back to surfarray's (x, y) order
+        gray = (self.preview * 255).astype(np.uint8).T  # back to surfarray's (x, y) order
         small = pygame.surfarray.make_surface(np.stack([gray] * 3, axis=-1))
         side = 28 * PREVIEW_SCALE
         screen.blit(pygame.transform.scale(small, (side, side)), PREVIEW_POS)

@@ -22,8 +22,8 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from model import DEFAULT_MODEL_PATH, load_model, predict  # noqa: E402
-from play import CANVAS_SIZE, draw_stroke  # noqa: E402
+from model import DEFAULT_MODEL_PATH, load_model, probabilities  # noqa: E402
+from play import CANVAS_SIZE, draw_stroke, model_input  # noqa: E402
 
 SEVEN = [(180, 110), (420, 110), (380, 220), (330, 350), (290, 500)]
 
@@ -50,7 +50,7 @@ def main() -> None:
         return torch.softmax(model(ready), 1)
 
     def ours():
-        return predict(model, pygame.surfarray.array_red(canvas).T)
+        return probabilities(model, model_input(canvas))
 
     @torch.inference_mode()
     def original():

@@ -1,6 +1,6 @@
 """Startup time of the real app, and its CPU use while idle, on a virtual X screen.
 
-    python benchmarks/startup.py        # needs Xvfb and xdotool (apt-get install xvfb xdotool)
+    python benchmarks/startup.py        # needs Xvfb and xwininfo (apt-get install xvfb x11-utils)
 
 Times `python play.py` from launch until its window exists (the model is loaded and warmed up
 before the window opens, so it is ready for input then), next to `python -c "import torch"`
@@ -19,12 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DISPLAY = ":97"
 
 
-def wait_for_window(env: dict) -> str:
+def wait_for_window(env: dict) -> None:
     while True:
-        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Digit Recognizer"], env=env,
-                               capture_output=True, text=True)
-        if found.stdout.strip():
-            return found.stdout.split()[0]
+        tree = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True).stdout
+        if '"Digit Recognizer' in tree:
+            return
         time.sleep(0.01)
 
 
@@ -37,13 +36,13 @@ def launch_app(env: dict, idle_seconds: float) -> tuple[float, float]:
     """Seconds until the window shows, and the share of a core used while idle afterwards."""
     start = time.perf_counter()
     app = subprocess.Popen([sys.executable, "play.py"], cwd=ROOT, env=env)
-    window = wait_for_window(env)
+    wait_for_window(env)
     startup = time.perf_counter() - start
     time.sleep(0.5)  # let the first frame settle
     before = cpu_seconds(app.pid)
     time.sleep(idle_seconds)
     idle = (cpu_seconds(app.pid) - before) / idle_seconds
-    subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env)
+    app.terminate()  # SDL turns SIGTERM into a quit event: the app closes as if the window was closed
     app.wait(timeout=30)
     return startup, idle
 

@@ -83,7 +83,7 @@ def test_preview_shows_exactly_the_model_input(app, screen):
     stroke(app, SEVEN)
     app.render(screen)
     expected = preprocess(canvas_pixels(app))[0, 0].numpy()
-    np.testing.assert_array_equal(app.model_input, expected)
+    np.testing.assert_array_equal(app.preview, expected)
     x0, y0 = play.PREVIEW_POS
     s = play.PREVIEW_SCALE
     centre = [i * s + s // 2 for i in range(28)]  # the middle of each enlarged pixel
@@ -100,7 +100,7 @@ def test_clear_resets_canvas_readout_and_caption(app, screen, clear):
     app.handle(clear)
     app.render(screen)
     assert not canvas_pixels(app).any()
-    assert app.prediction() is None and not app.model_input.any()
+    assert app.prediction() is None and not app.preview.any()
     assert pygame.display.get_caption()[0] == "Digit Recognizer"
 
 
@@ -154,7 +154,7 @@ def test_main_loop_draws_classifies_and_quits(app, screen):
         pygame.event.post(event)
     app.run(screen)  # returns on Esc
     assert app.prediction()[0] == 1
-    assert pygame.display.get_caption()[0].startswith("Digit Recognizer - 1 (")
+    assert app.caption().startswith("Digit Recognizer - 1 (")
 
 
 def test_closing_the_window_quits(app):
