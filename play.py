@@ -16,7 +16,6 @@ import numpy as np
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 import pygame  # noqa: E402
 import torch  # noqa: E402
-from torch import nn  # noqa: E402
 
 from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, preprocess, probabilities  # noqa: E402
 
@@ -63,15 +62,16 @@ def model_input(canvas: pygame.Surface) -> torch.Tensor:
 class DigitApp:
     """The app's state: the drawing, the latest prediction, and how events change them."""
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self, model: torch.nn.Module) -> None:
         self.model = model
         self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
         self.font = pygame.font.Font(None, 34)
         self.small_font = pygame.font.Font(None, 22)
         self.pen: tuple[int, int] | None = None  # last mouse position while the button is held
         self.last_classified = -math.inf
-        self.clear()
-        self.classify()  # warm-up: the first real stroke is then as fast as the rest
+        centre = (CANVAS_SIZE // 2, CANVAS_SIZE // 2)
+        draw_stroke(self.canvas, centre, centre)  # warm-up on a dot: the first real stroke is then as fast
+        self.classify()
         self.clear()
 
     @property

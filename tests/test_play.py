@@ -178,3 +178,14 @@ def test_bad_model_file_exits_1_with_one_line(tmp_path, content):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "missing.pt" in lines[0] and "MNIST_TRAIN.ipynb" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_model_is_warmed_up_before_the_first_stroke(screen, shipped_model):
+    inputs = []
+    hook = shipped_model.register_forward_hook(lambda module, args, output: inputs.append(args[0]))
+    try:
+        app = play.DigitApp(shipped_model)
+    finally:
+        hook.remove()
+    assert len(inputs) == 1 and inputs[0].any()  # the model ran once, on real ink
+    assert app.prediction() is None and not app.preview.any()  # and the app starts blank
