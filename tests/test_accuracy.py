@@ -2,7 +2,7 @@
 
 from model import evaluate
 
-SHIPPED_BAR = 0.9950  # the shipped model scores 99.53%; issue #3 asks for 99.60%, not reached yet
+SHIPPED_BAR = 0.9960
 
 
 def test_shipped_model_reaches_the_bar(shipped_model, mnist_test):
