@@ -17,7 +17,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 import pygame  # noqa: E402
 import torch  # noqa: E402
 
-from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, preprocess, probabilities  # noqa: E402
+from model import DEFAULT_MODEL_PATH, IMAGE_SIZE, ModelLoadError, load_model, preprocess, probabilities  # noqa: E402
 
 TITLE = "Digit Recognizer"
 WINDOW_SIZE = (800, 600)
@@ -81,7 +81,7 @@ class DigitApp:
     def clear(self) -> None:
         self.canvas.fill(BLACK)
         self.probs: np.ndarray | None = None
-        self.preview = np.zeros((28, 28), dtype=np.float32)
+        self.preview = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
         self.needs_redraw = True
 
     def classify(self) -> None:
@@ -139,7 +139,8 @@ class DigitApp:
         self._render_clear_button(screen)
         self._render_preview(screen)
         self._render_probabilities(screen)
-        pygame.display.set_caption(self.caption())
+        if pygame.display.get_caption()[0] != self.caption():  # not once a frame while drawing
+            pygame.display.set_caption(self.caption())
         self.needs_redraw = False
 
     def _render_clear_button(self, screen: pygame.Surface) -> None:
@@ -151,7 +152,7 @@ class DigitApp:
         """What the model sees, pixel for pixel: nearest-neighbour enlargement of its 28x28 input."""
         gray = (self.preview * 255).astype(np.uint8).T  # back to surfarray's (x, y) order
         small = pygame.surfarray.make_surface(np.stack([gray] * 3, axis=-1))
-        side = 28 * PREVIEW_SCALE
+        side = IMAGE_SIZE * PREVIEW_SCALE
         screen.blit(pygame.transform.scale(small, (side, side)), PREVIEW_POS)
         pygame.draw.rect(screen, TEXT, (*PREVIEW_POS, side, side), width=1)
         label = self.small_font.render("model input (28x28)", True, TEXT)

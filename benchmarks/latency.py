@@ -22,6 +22,8 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from drawn_digits import original_input  # noqa: E402
+
 from model import DEFAULT_MODEL_PATH, load_model, probabilities  # noqa: E402
 from play import CANVAS_SIZE, draw_stroke, model_input  # noqa: E402
 
@@ -55,8 +57,7 @@ def main() -> None:
     @torch.inference_mode()
     def original():
         pygame.image.save(canvas, png)
-        image = Image.open(png).convert("L").resize((28, 28))
-        x = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255)[None, None]
+        x = original_input(np.asarray(Image.open(png).convert("L")))
         return torch.softmax(model(x), 1)
 
     ways = {"forward": forward, "ours": ours, "original": original}

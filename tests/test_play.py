@@ -7,11 +7,10 @@ import sys
 import numpy as np
 import pygame
 import pytest
+from conftest import REPO
 
 import play
 from model import preprocess
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def press(pos):
