@@ -6,12 +6,13 @@
 import argparse
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image, ImageDraw
 from torch import nn
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "MNIST_CUDA_MODEL.pt"
@@ -19,6 +20,10 @@ IMAGE_SIZE = 28  # MNIST images are 28x28 ...
 DIGIT_BOX = 20  # ... with the digit scaled to fit 20x20 ...
 CENTER = 14.0  # ... and its centre of mass at pixel (14, 14), as measured on the training set.
 NUM_CLASSES = 10
+PEN_RATIO = 0.1  # pen width / ink size when a pen path is redrawn: a digit drawn across the whole canvas
+PEN_PATH_SIZE = 4 * DIGIT_BOX  # the redrawn path's longer side: 4x the box, so the fit to it anti-aliases
+
+Strokes = Sequence[Sequence[tuple[float, float]]]  # each stroke: the (x, y) points of one press-move-release
 
 
 class ImageClassifier(nn.Module):
@@ -126,8 +131,6 @@ def _check_canvas(canvas: np.ndarray) -> None:
 
 def _fit_in_box(ink: np.ndarray) -> np.ndarray:
     """Scale so the longer side is DIGIT_BOX px; a box filter is exact area averaging."""
-    from PIL import Image  # imported here: only this function needs it
-
     height, width = ink.shape
     scale = DIGIT_BOX / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
@@ -144,6 +147,35 @@ def _paste_centred(digit: np.ndarray, image: np.ndarray) -> None:
     top = int(np.clip(round(CENTER - cy), 0, IMAGE_SIZE - height))
     left = int(np.clip(round(CENTER - cx), 0, IMAGE_SIZE - width))
     image[top : top + height, left : left + width] = digit
+
+
+def render_strokes(strokes: Strokes) -> np.ndarray:
+    """A pen path redrawn with a pen as wide, relative to the drawing, as a full-size digit's.
+
+    A brush of fixed width makes a digit drawn small fat, its loops filled in; the path the pen took
+    keeps them. The path is scaled so its longer side is PEN_PATH_SIZE px and drawn with round ends
+    and joints, the pen PEN_RATIO of the ink's size. Returns a uint8 image (white ink on black) for
+    `preprocess`; no points give a blank one.
+    """
+    points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
+    points = [p for p in points if len(p)]
+    if not points:
+        return np.zeros((1, 1), dtype=np.uint8)
+    every = np.concatenate(points)
+    low = every.min(axis=0)
+    scale = PEN_PATH_SIZE / max(float((every.max(axis=0) - low).max()), 1.0)  # a dot stays a dot
+    width = PEN_RATIO / (1 - PEN_RATIO) * PEN_PATH_SIZE  # width = PEN_RATIO * (path + width)
+    radius = width / 2
+    side = math.ceil(PEN_PATH_SIZE + width) + 2
+    image = Image.new("L", (side, side))
+    pen = ImageDraw.Draw(image)
+    for stroke in points:
+        xy = (stroke - low) * scale + radius + 1
+        if len(xy) > 1:
+            pen.line(xy.ravel().tolist(), fill=255, width=round(width), joint="curve")
+        for x, y in xy[[0, -1]]:  # PIL's line ends are square: round them off
+            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    return np.asarray(image)
 
 
 @torch.inference_mode()

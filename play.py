@@ -17,7 +17,16 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 import pygame  # noqa: E402
 import torch  # noqa: E402
 
-from model import DEFAULT_MODEL_PATH, IMAGE_SIZE, ModelLoadError, load_model, preprocess, probabilities  # noqa: E402
+from model import (  # noqa: E402
+    DEFAULT_MODEL_PATH,
+    IMAGE_SIZE,
+    ModelLoadError,
+    Strokes,
+    load_model,
+    preprocess,
+    probabilities,
+    render_strokes,
+)
 
 TITLE = "Digit Recognizer"
 WINDOW_SIZE = (800, 600)
@@ -50,13 +59,18 @@ def draw_stroke(surface: pygame.Surface, start: tuple[float, float], end: tuple[
         pygame.draw.polygon(surface, WHITE, corners)
 
 
-def model_input(canvas: pygame.Surface) -> torch.Tensor:
-    """The (1, 1, 28, 28) input the model gets for a drawing (see model.preprocess)."""
-    ink = pygame.surfarray.pixels_red(canvas)  # a view, not a copy: copying 600x600 costs more than the model
-    try:
-        return preprocess(ink.T)  # surfarray is (x, y); preprocess wants (row, col)
-    finally:
-        del ink  # releases the surface's lock so it can be drawn on again
+def on_canvas(pos: tuple[int, int]) -> tuple[int, int]:
+    """The nearest point of the canvas to a mouse position."""
+    return min(max(pos[0], 0), CANVAS_SIZE - 1), min(max(pos[1], 0), CANVAS_SIZE - 1)
+
+
+def model_input(strokes: Strokes) -> torch.Tensor:
+    """The (1, 1, 28, 28) input the model gets for a drawing: its pen path, not the fat brush.
+
+    The canvas shows the strokes as drawn; the model reads the path redrawn with a pen that scales
+    with the drawing (model.render_strokes), so a digit drawn small keeps its open loops.
+    """
+    return preprocess(render_strokes(strokes))
 
 
 class DigitApp:
@@ -67,26 +81,24 @@ class DigitApp:
         self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
         self.font = pygame.font.Font(None, 34)
         self.small_font = pygame.font.Font(None, 22)
-        self.pen: tuple[int, int] | None = None  # last mouse position while the button is held
+        self.drawing = False  # the left button is held down on the canvas
         self.last_classified = -math.inf
-        centre = (CANVAS_SIZE // 2, CANVAS_SIZE // 2)
-        draw_stroke(self.canvas, centre, centre)  # warm-up on a dot: the first real stroke is then as fast
+        # The pen's path, a list of points per press-move-release; first a dot to warm the model up,
+        # so that the first real stroke is classified as fast as the rest.
+        self.strokes: list[list[tuple[int, int]]] = [[(CANVAS_SIZE // 2, CANVAS_SIZE // 2)]]
         self.classify()
         self.clear()
 
-    @property
-    def drawing(self) -> bool:
-        return self.pen is not None
-
     def clear(self) -> None:
         self.canvas.fill(BLACK)
+        self.strokes.clear()
         self.probs: np.ndarray | None = None
         self.preview = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
         self.needs_redraw = True
 
     def classify(self) -> None:
-        """Run the model on the canvas as it is now."""
-        image = model_input(self.canvas)
+        """Run the model on the drawing as it is now."""
+        image = model_input(self.strokes)
         self.preview = image[0, 0].numpy()
         self.probs = probabilities(self.model, image) if image.any() else None
         self.last_classified = time.monotonic()
@@ -113,17 +125,19 @@ class DigitApp:
             if CLEAR_BUTTON.collidepoint(event.pos):
                 self.clear()
             elif event.pos[0] < CANVAS_SIZE:
-                self.pen = event.pos
+                self.drawing = True
+                self.strokes.append([event.pos])
                 draw_stroke(self.canvas, event.pos, event.pos)
                 self.needs_redraw = True
         elif event.type == pygame.MOUSEMOTION and self.drawing:
-            draw_stroke(self.canvas, self.pen, event.pos)
-            self.pen = event.pos
+            point = on_canvas(event.pos)  # the pen stops at the canvas edge, in the path as on screen
+            draw_stroke(self.canvas, self.strokes[-1][-1], point)
+            self.strokes[-1].append(point)
             self.needs_redraw = True
             if time.monotonic() - self.last_classified >= LIVE_INTERVAL:
                 self.classify()
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.drawing:
-            self.pen = None
+            self.drawing = False
             self.classify()
         return True
 

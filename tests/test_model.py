@@ -10,6 +10,7 @@ from torchsummary import summary
 
 from model import (
     DEFAULT_MODEL_PATH,
+    PEN_RATIO,
     ImageClassifier,
     ModelLoadError,
     augment,
@@ -17,6 +18,8 @@ from model import (
     load_model,
     predict,
     preprocess,
+    probabilities,
+    render_strokes,
     save_model,
 )
 
@@ -217,6 +220,50 @@ def test_label_does_not_depend_on_where_or_how_big_a_digit_is_drawn(shipped_mode
         agree += digits == {int(label)}
         total += 1
     assert agree / total >= 0.98
+
+
+# --- the pen path ------------------------------------------------------------------------------
+
+FOUR = [[(150, 100), (100, 300), (260, 300)], [(220, 180), (220, 420)]]  # two strokes, like a hand-drawn 4
+
+
+def moved_and_scaled(strokes, factor, dx, dy):
+    return [[(x * factor + dx, y * factor + dy) for x, y in stroke] for stroke in strokes]
+
+
+def test_no_strokes_give_a_blank_input():
+    assert not preprocess(render_strokes([])).any()
+    assert not preprocess(render_strokes([[], []])).any()
+
+
+@pytest.mark.parametrize("strokes", [[[(300, 300)]], [[(300, 300), (300, 300)]], [[(5, 5)], [(5, 6)]]],
+                         ids=["click", "no motion", "two clicks"])
+def test_a_click_is_a_dot_not_a_crash(strokes):
+    image = render_strokes(strokes)
+    assert image.dtype == np.uint8 and image.ndim == 2 and image.max() == 255
+    assert preprocess(image).isfinite().all()
+
+
+def test_the_pen_path_reads_the_same_at_any_size_and_place():
+    big = render_strokes(FOUR)
+    for factor, dx, dy in [(0.3, 0, 0), (0.3, 400, 380), (2.0, -150, 10), (1.0, 37.5, -12.25)]:
+        image = render_strokes(moved_and_scaled(FOUR, factor, dx, dy))
+        assert image.shape == big.shape
+        assert np.mean(image != big) < 0.01  # the same drawing, up to a few pixels of rounding
+
+
+def test_the_redrawn_pen_is_a_tenth_of_the_ink_size():
+    image = render_strokes([[(0, 50), (400, 50)]])  # a horizontal line
+    ink = image > 127
+    columns = np.flatnonzero(ink.any(axis=0))
+    thickness = ink[:, ink.shape[1] // 2].sum()
+    assert thickness / len(columns) == pytest.approx(PEN_RATIO, abs=0.01)
+
+
+def test_a_small_fat_drawing_is_read_from_its_path(shipped_model):
+    # Drawn 90 px tall with the app's 60 px brush the 4's strokes merge into a blob; its path does not.
+    small = moved_and_scaled(FOUR, 0.3, 250, 250)
+    assert probabilities(shipped_model, preprocess(render_strokes(small))).argmax() == 4
 
 
 def test_augment_keeps_shape_and_range():

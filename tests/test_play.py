@@ -10,7 +10,6 @@ import pytest
 from conftest import REPO
 
 import play
-from model import preprocess
 
 
 def press(pos):
@@ -81,7 +80,7 @@ def test_top_digit_is_green_with_the_longest_bar(app, screen):
 def test_preview_shows_exactly_the_model_input(app, screen):
     stroke(app, SEVEN)
     app.render(screen)
-    expected = preprocess(canvas_pixels(app))[0, 0].numpy()
+    expected = play.model_input([SEVEN])[0, 0].numpy()  # the pen path the mouse took
     np.testing.assert_array_equal(app.preview, expected)
     x0, y0 = play.PREVIEW_POS
     s = play.PREVIEW_SCALE
@@ -98,7 +97,7 @@ def test_clear_resets_canvas_readout_and_caption(app, screen, clear):
     stroke(app, SEVEN)
     app.handle(clear)
     app.render(screen)
-    assert not canvas_pixels(app).any()
+    assert not canvas_pixels(app).any() and app.strokes == []
     assert app.prediction() is None and not app.preview.any()
     assert pygame.display.get_caption()[0] == "Digit Recognizer"
 
@@ -116,6 +115,25 @@ def test_fast_motion_leaves_no_gaps(app, end):
     mid = (300, 300)
     assert ink[round(mid[1] + ny * 28), round(mid[0] + nx * 28)] == 255
     assert ink[round(mid[1] + ny * 33), round(mid[0] + nx * 33)] == 0
+
+
+def test_every_stroke_is_kept_as_the_pen_path(app):
+    stroke(app, ONE)
+    stroke(app, SEVEN)
+    stroke(app, [(300, 300)])
+    assert app.strokes == [ONE, SEVEN, [(300, 300)]]
+
+
+def test_the_pen_stops_at_the_canvas_edge(app):
+    stroke(app, [(500, 300), (700, 320)])  # dragged out over the panel
+    assert app.strokes == [[(500, 300), (599, 320)]]
+    assert canvas_pixels(app)[320, 599] == 255
+
+
+def test_a_digit_drawn_small_in_a_corner_reads_as_drawn_big(app):
+    small = [(x // 4 + 10, y // 4 + 440) for x, y in SEVEN]  # 100 px tall: the brush's strokes merge
+    stroke(app, small)
+    assert app.prediction()[0] == 7
 
 
 def test_a_click_draws_a_dot(app):
