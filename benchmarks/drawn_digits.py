@@ -3,11 +3,14 @@
     python benchmarks/drawn_digits.py --data-root data
 
 Each official MNIST *test* digit is redrawn the way a person draws it in play.py: its skeleton
-(thinned at 4x resolution) is traced with the app's round brush (radius 30 px) on a black 600x600
-canvas, at a random pen-path height from 120 to 540 px (the ink is 60 px more) and a random place
-where it fits. The drawing then goes through our preprocessing (model.preprocess) and through the
-original app's plain downsampling of the whole canvas to 28x28. Accuracy is reported overall and per
-size band. This only measures: nothing here trains or tunes the model.
+(thinned at 4x resolution) is the pen's path, scaled to a random height from 120 to 540 px and put at
+a random place where it fits, and traced with the app's round brush (radius 30 px, so the ink is 60 px
+taller) on a black 600x600 canvas. Three ways to read the drawing are compared:
+  app       what play.py does: the pen path redrawn with a proportional pen (model.render_strokes)
+  canvas    the canvas as painted, through model.preprocess (crop, fit to 20 px, centre of mass)
+  original  the original app's plain downsampling of the whole canvas to 28x28
+Accuracy is reported overall and per size band. This only measures: nothing here trains or tunes
+the model.
 """
 
 import argparse
@@ -21,8 +24,8 @@ from PIL import Image
 from skimage.morphology import skeletonize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from model import DEFAULT_MODEL_PATH, evaluate, load_mnist, load_model, preprocess  # noqa: E402
-from play import BRUSH_RADIUS, CANVAS_SIZE, draw_stroke  # noqa: E402
+from model import DEFAULT_MODEL_PATH, Strokes, evaluate, load_mnist, load_model, preprocess  # noqa: E402
+from play import BRUSH_RADIUS, CANVAS_SIZE, draw_stroke, model_input  # noqa: E402
 
 UPSAMPLE = 4
 HEIGHTS = (120, 540)
@@ -37,26 +40,33 @@ def pen_path(digit: np.ndarray) -> np.ndarray:
     return np.argwhere(skeletonize(big > 127))
 
 
-def draw_digit(digit: np.ndarray, height: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
-    """The digit drawn with the app's brush; returns the canvas and the pen path's actual height."""
+def digit_strokes(digit: np.ndarray, height: int, rng: np.random.Generator) -> tuple[Strokes, int]:
+    """The digit's skeleton as pen strokes on the canvas; returns them and the path's actual height.
+
+    Every skeleton pixel is a click and every pair of neighbouring pixels a two-point stroke.
+    """
     grid = pen_path(digit)
     grid -= grid.min(axis=0)
     span = np.maximum(grid.max(axis=0), 1)
     room = CANVAS_SIZE - 2 * BRUSH_RADIUS  # the ink must stay on the canvas
     scale = min(height / span[0], room / span[1])  # a wide digit is capped by the canvas width
     offset = [rng.uniform(BRUSH_RADIUS, CANVAS_SIZE - BRUSH_RADIUS - s * scale) for s in span]
-    points = grid * scale + offset
-
-    canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
+    points = [tuple(xy) for xy in (grid * scale + offset)[:, ::-1].tolist()]  # (x, y) as the mouse gives
     index = {(r, c): i for i, (r, c) in enumerate(grid.tolist())}
+    strokes = []
     for (r, c), i in index.items():
-        here = points[i][::-1]  # pygame wants (x, y)
-        draw_stroke(canvas, here, here)
-        for dr, dc in NEIGHBOURS:
-            j = index.get((r + dr, c + dc))
-            if j is not None:
-                draw_stroke(canvas, here, points[j][::-1])
-    return pygame.surfarray.array_red(canvas).T.copy(), round(span[0] * scale)
+        strokes.append([points[i]])
+        strokes += [[points[i], points[index[r + dr, c + dc]]] for dr, dc in NEIGHBOURS if (r + dr, c + dc) in index]
+    return strokes, round(span[0] * scale)
+
+
+def paint(strokes: Strokes) -> np.ndarray:
+    """The canvas the strokes leave in the app, as a (row, col) uint8 array."""
+    canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
+    for stroke in strokes:
+        for start, end in zip(stroke[:1] + stroke[:-1], stroke, strict=True):
+            draw_stroke(canvas, start, end)
+    return pygame.surfarray.array_red(canvas).T.copy()
 
 
 def original_input(canvas: np.ndarray) -> torch.Tensor:
@@ -77,24 +87,24 @@ def main() -> None:
     images, labels = load_mnist(args.data_root, train=False)
     images, labels = images[: args.limit], labels[: args.limit]
     rng = np.random.default_rng(args.seed)
-    ours, original, heights = [], [], []
+    inputs = {"app": [], "canvas": [], "original": []}
+    heights = []
     for image in images:
-        canvas, height = draw_digit((image[0] * 255).byte().numpy(), int(rng.integers(*HEIGHTS, endpoint=True)), rng)
-        ours.append(preprocess(canvas))
-        original.append(original_input(canvas))
+        strokes, height = digit_strokes((image[0] * 255).byte().numpy(), int(rng.integers(*HEIGHTS, endpoint=True)), rng)
+        canvas = paint(strokes)
+        inputs["app"].append(model_input(strokes))
+        inputs["canvas"].append(preprocess(canvas))
+        inputs["original"].append(original_input(canvas))
         heights.append(height)
 
     heights = np.array(heights)
-    right = {name: (evaluate(model, torch.cat(x), labels)[2] == labels).numpy()
-             for name, x in [("ours", ours), ("original", original)]}
+    right = {name: (evaluate(model, torch.cat(x), labels)[2] == labels).numpy() for name, x in inputs.items()}
     print(f"{len(labels):,} MNIST test digits redrawn with the app's brush (radius {BRUSH_RADIUS} px)")
-    print("| pen-path height (px) | digits | ours | original |")
-    print("| --- | ---: | ---: | ---: |")
-    for low, high in BANDS:
-        band = (heights >= low) & (heights < high)
-        print(f"| {low}–{min(high, HEIGHTS[1] + 1) - 1} | {band.sum():,} | {right['ours'][band].mean():.2%} "
-              f"| {right['original'][band].mean():.2%} |")
-    print(f"| all | {len(labels):,} | {right['ours'].mean():.2%} | {right['original'].mean():.2%} |")
+    print("| pen-path height (px) | digits | app (pen path) | canvas (preprocess) | original |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    bands = [(f"{low}–{min(high, HEIGHTS[1] + 1) - 1}", (heights >= low) & (heights < high)) for low, high in BANDS]
+    for name, band in bands + [("all", heights > 0)]:
+        print(f"| {name} | {band.sum():,} | " + " | ".join(f"{right[way][band].mean():.2%}" for way in inputs) + " |")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
     python benchmarks/latency.py
 
-Three ways, interleaved call by call so that machine noise hits them alike, medians compared:
+Four ways, interleaved call by call so that machine noise hits them alike, medians compared:
   forward   the bare model on a ready 1x1x28x28 tensor (the floor)
-  ours      what play.py does: read the canvas, model.preprocess, forward, softmax
+  app       what play.py does: redraw the pen path (a 7 as the mouse reports it, a point every
+            4 px), model.preprocess, forward, softmax
+  predict   model.predict on the painted 600x600 canvas: crop, fit, centre, forward, softmax
   original  the original app: save the canvas as a PNG, read it back, resize to 28x28, forward
 """
 
@@ -24,15 +26,25 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from drawn_digits import original_input  # noqa: E402
 
-from model import DEFAULT_MODEL_PATH, load_model, probabilities  # noqa: E402
+from model import DEFAULT_MODEL_PATH, load_model, predict, probabilities  # noqa: E402
 from play import CANVAS_SIZE, draw_stroke, model_input  # noqa: E402
 
 SEVEN = [(180, 110), (420, 110), (380, 220), (330, 350), (290, 500)]
+MOUSE_STEP = 4  # px between motion events of a steady hand at 60 Hz
 
 
-def drawn_canvas() -> pygame.Surface:
+def mouse_path(corners: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The points the mouse reports when it is dragged through `corners`."""
+    path = [corners[0]]
+    for (x0, y0), (x1, y1) in zip(corners, corners[1:], strict=False):
+        steps = max(1, round(max(abs(x1 - x0), abs(y1 - y0)) / MOUSE_STEP))
+        path += [(round(x0 + (x1 - x0) * t / steps), round(y0 + (y1 - y0) * t / steps)) for t in range(1, steps + 1)]
+    return path
+
+
+def painted(path: list[tuple[int, int]]) -> pygame.Surface:
     canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
-    for start, end in zip(SEVEN, SEVEN[1:], strict=False):
+    for start, end in zip(path, path[1:], strict=False):
         draw_stroke(canvas, start, end)
     return canvas
 
@@ -43,7 +55,9 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=300)
     args = parser.parse_args()
     model = load_model(args.model)
-    canvas = drawn_canvas()
+    strokes = [mouse_path(SEVEN)]
+    canvas = painted(strokes[0])
+    pixels = pygame.surfarray.array_red(canvas).T.copy()  # (row, col), as model.predict takes it
     ready = torch.rand(1, 1, 28, 28)
     png = os.path.join(tempfile.mkdtemp(), "canvas.png")
 
@@ -51,8 +65,11 @@ def main() -> None:
     def forward():
         return torch.softmax(model(ready), 1)
 
-    def ours():
-        return probabilities(model, model_input(canvas))
+    def app():
+        return probabilities(model, model_input(strokes))
+
+    def canvas_predict():
+        return predict(model, pixels)
 
     @torch.inference_mode()
     def original():
@@ -60,7 +77,7 @@ def main() -> None:
         x = original_input(np.asarray(Image.open(png).convert("L")))
         return torch.softmax(model(x), 1)
 
-    ways = {"forward": forward, "ours": ours, "original": original}
+    ways = {"forward": forward, "app": app, "predict": canvas_predict, "original": original}
     times = {name: [] for name in ways}
     for i in range(args.calls + 20):  # the first 20 rounds are warm-up
         for name, way in ways.items():
@@ -69,12 +86,13 @@ def main() -> None:
             if i >= 20:
                 times[name].append(time.perf_counter() - start)
     medians = {name: statistics.median(t) * 1000 for name, t in times.items()}
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, medians of {args.calls} calls each")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, medians of {args.calls} calls each, "
+          f"a 7 of {len(strokes[0])} mouse points")
     for name, ms in medians.items():
         print(f"  {name:9} {ms:6.2f} ms  ({ms / medians['forward']:.2f}x the bare forward)")
-    extra = medians["ours"] / medians["forward"] - 1
-    print(f"preprocessing adds {extra:.0%} to the bare forward; the original's pipeline takes "
-          f"{medians['original'] / medians['ours']:.1f}x as long as ours")
+    for name in ("app", "predict"):
+        print(f"{name}: preparing the input adds {medians[name] / medians['forward'] - 1:.0%} to the bare forward")
+    print(f"the original's pipeline takes {medians['original'] / medians['app']:.1f}x as long as the app's")
 
 
 if __name__ == "__main__":
