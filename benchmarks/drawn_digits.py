@@ -90,7 +90,8 @@ def main() -> None:
     inputs = {"app": [], "canvas": [], "original": []}
     heights = []
     for image in images:
-        strokes, height = digit_strokes((image[0] * 255).byte().numpy(), int(rng.integers(*HEIGHTS, endpoint=True)), rng)
+        height = int(rng.integers(*HEIGHTS, endpoint=True))
+        strokes, height = digit_strokes((image[0] * 255).byte().numpy(), height, rng)
         canvas = paint(strokes)
         inputs["app"].append(model_input(strokes))
         inputs["canvas"].append(preprocess(canvas))
