@@ -28,11 +28,20 @@ def figure_eight(n: int = 60) -> list[tuple[float, float]]:
     return [(300 + 95 * math.sin(2 * a), 300 - 190 * math.cos(a)) for a in t]
 
 
-# Each digit is a list of strokes; each stroke is the path of the mouse with the button held.
-DIGITS = {
-    3: [arc(290, 200, 95, 150, -90) + arc(290, 395, 105, 90, -150)],
-    4: [[(330, 100), (170, 370), (430, 370)], [(350, 230), (350, 520)]],
-    8: [figure_eight()],
+def shrunk(strokes: list[list[tuple[float, float]]], factor: float, left: float, top: float) -> list:
+    """The same drawing made `factor` as big, its path's top-left corner moved to (left, top)."""
+    x0 = min(x for stroke in strokes for x, _ in stroke)
+    y0 = min(y for stroke in strokes for _, y in stroke)
+    return [[(left + (x - x0) * factor, top + (y - y0) * factor) for x, y in stroke] for stroke in strokes]
+
+
+# Each drawing is a list of strokes; each stroke is the path of the mouse with the button held.
+FOUR = [[(330, 100), (170, 370), (430, 370)], [(350, 230), (350, 520)]]
+DRAWINGS = {
+    "3": [arc(290, 200, 95, 150, -90) + arc(290, 395, 105, 90, -150)],
+    "4": FOUR,
+    "8": [figure_eight()],
+    "4_small": shrunk(FOUR, 0.3, 420, 60),  # the brush fills the 4's triangle; the model reads the path
 }
 
 
@@ -50,11 +59,11 @@ def main() -> None:
     pygame.font.init()
     screen = pygame.display.set_mode(play.WINDOW_SIZE)
     app = play.DigitApp(load_model())
-    for digit, strokes in DIGITS.items():
+    for name, strokes in DRAWINGS.items():
         app.clear()
         draw(app, strokes)
         app.render(screen)
-        path = ROOT / "Assets" / f"example_{digit}.png"
+        path = ROOT / "Assets" / f"example_{name}.png"
         pygame.image.save(screen, str(path))
         print(f"{path.relative_to(ROOT)}: {app.caption()}")
     pygame.quit()

@@ -90,8 +90,8 @@ def main() -> None:
     inputs = {"app": [], "canvas": [], "original": []}
     heights = []
     for image in images:
-        height = int(rng.integers(*HEIGHTS, endpoint=True))
-        strokes, height = digit_strokes((image[0] * 255).byte().numpy(), height, rng)
+        wanted = int(rng.integers(*HEIGHTS, endpoint=True))
+        strokes, height = digit_strokes((image[0] * 255).byte().numpy(), wanted, rng)
         canvas = paint(strokes)
         inputs["app"].append(model_input(strokes))
         inputs["canvas"].append(preprocess(canvas))
