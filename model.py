@@ -150,12 +150,12 @@ def _paste_centred(digit: np.ndarray, image: np.ndarray) -> None:
     image[top : top + height, left : left + width] = digit
 
 
-def render_strokes(strokes: Strokes) -> np.ndarray:
+def render_strokes(strokes: Strokes, pen_ratio: float = PEN_RATIO) -> np.ndarray:
     """A pen path redrawn with a pen as wide, relative to the drawing, as a full-size digit's.
 
     A brush of fixed width makes a digit drawn small fat, its loops filled in; the path the pen took
     keeps them. The path is scaled so its longer side is PEN_PATH_SIZE px and drawn with round ends
-    and joints, the pen PEN_RATIO of the ink's size. Returns a uint8 image (white ink on black) for
+    and joints, the pen `pen_ratio` of the ink's size. Returns a uint8 image (white ink on black) for
     `preprocess`; no points give a blank one.
     """
     points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
@@ -165,7 +165,7 @@ def render_strokes(strokes: Strokes) -> np.ndarray:
     every = np.concatenate(points)
     low = every.min(axis=0)
     scale = PEN_PATH_SIZE / max(float((every.max(axis=0) - low).max()), 1.0)  # a dot stays a dot
-    width = PEN_RATIO / (1 - PEN_RATIO) * PEN_PATH_SIZE  # width = PEN_RATIO * (path + width)
+    width = pen_ratio / (1 - pen_ratio) * PEN_PATH_SIZE  # so that width = pen_ratio * (path + width)
     radius = width / 2
     side = math.ceil(PEN_PATH_SIZE + width) + 2
     image = Image.new("L", (side, side))

@@ -10,7 +10,8 @@ taller) on a black 600x600 canvas. Three ways to read the drawing are compared:
   canvas    the canvas as painted, through model.preprocess (crop, fit to 20 px, centre of mass)
   original  the original app's plain downsampling of the whole canvas to 28x28
 Accuracy is reported overall and per size band. This only measures: nothing here trains or tunes
-the model.
+the model. Choices such as the redrawn pen's width were made on `--digits validation`, the 5,000
+training images MNIST_TRAIN.ipynb holds out, never on the test digits.
 """
 
 import argparse
@@ -24,12 +25,22 @@ from PIL import Image
 from skimage.morphology import skeletonize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from model import DEFAULT_MODEL_PATH, Strokes, evaluate, load_mnist, load_model, preprocess  # noqa: E402
-from play import BRUSH_RADIUS, CANVAS_SIZE, draw_stroke, model_input  # noqa: E402
+from model import (  # noqa: E402
+    DEFAULT_MODEL_PATH,
+    PEN_RATIO,
+    Strokes,
+    evaluate,
+    load_mnist,
+    load_model,
+    preprocess,
+    render_strokes,
+)
+from play import BRUSH_RADIUS, CANVAS_SIZE, draw_stroke  # noqa: E402
 
 UPSAMPLE = 4
 HEIGHTS = (120, 540)
 BANDS = [(120, 200), (200, 280), (280, 360), (360, 440), (440, 541)]
+VALIDATION_SIZE, SPLIT_SEED = 5000, 0  # MNIST_TRAIN.ipynb's held-out split of the training set
 NEIGHBOURS = [(0, 1), (1, -1), (1, 0), (1, 1)]  # each 8-connected pair of skeleton pixels once
 
 
@@ -69,6 +80,14 @@ def paint(strokes: Strokes) -> np.ndarray:
     return pygame.surfarray.array_red(canvas).T.copy()
 
 
+def load_digits(root: str, which: str) -> tuple[torch.Tensor, torch.Tensor]:
+    if which == "test":
+        return load_mnist(root, train=False)
+    images, labels = load_mnist(root, train=True)
+    held_out = torch.randperm(len(images), generator=torch.Generator().manual_seed(SPLIT_SEED))[:VALIDATION_SIZE]
+    return images[held_out], labels[held_out]
+
+
 def original_input(canvas: np.ndarray) -> torch.Tensor:
     """The original app's preparation: the whole canvas resized to 28x28 as it is."""
     small = Image.fromarray(canvas).resize((28, 28))
@@ -79,12 +98,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
     parser.add_argument("--data-root", default="data", help="MNIST folder; downloaded there if missing")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N test digits")
+    parser.add_argument("--digits", choices=["test", "validation"], default="test",
+                        help="the official test set, or the notebook's validation images to tune on")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N digits")
+    parser.add_argument("--pen-ratio", type=float, default=PEN_RATIO, help="the redrawn pen's width / ink size")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
     model = load_model(args.model)
-    images, labels = load_mnist(args.data_root, train=False)
+    images, labels = load_digits(args.data_root, args.digits)
     images, labels = images[: args.limit], labels[: args.limit]
     rng = np.random.default_rng(args.seed)
     inputs = {"app": [], "canvas": [], "original": []}
@@ -93,14 +115,15 @@ def main() -> None:
         wanted = int(rng.integers(*HEIGHTS, endpoint=True))
         strokes, height = digit_strokes((image[0] * 255).byte().numpy(), wanted, rng)
         canvas = paint(strokes)
-        inputs["app"].append(model_input(strokes))
+        inputs["app"].append(preprocess(render_strokes(strokes, args.pen_ratio)))  # play.model_input
         inputs["canvas"].append(preprocess(canvas))
         inputs["original"].append(original_input(canvas))
         heights.append(height)
 
     heights = np.array(heights)
     right = {name: (evaluate(model, torch.cat(x), labels)[2] == labels).numpy() for name, x in inputs.items()}
-    print(f"{len(labels):,} MNIST test digits redrawn with the app's brush (radius {BRUSH_RADIUS} px)")
+    print(f"{len(labels):,} MNIST {args.digits} digits redrawn with the app's brush (radius {BRUSH_RADIUS} px), "
+          f"read by the app with a pen {args.pen_ratio:.0%} of the ink size")
     print("| pen-path height (px) | digits | app (pen path) | canvas (preprocess) | original |")
     print("| --- | ---: | ---: | ---: | ---: |")
     bands = [(f"{low}–{min(high, HEIGHTS[1] + 1) - 1}", (heights >= low) & (heights < high)) for low, high in BANDS]
