@@ -20,7 +20,7 @@ IMAGE_SIZE = 28  # MNIST images are 28x28 ...
 DIGIT_BOX = 20  # ... with the digit scaled to fit 20x20 ...
 CENTER = 14.0  # ... and its centre of mass at pixel (14, 14), as measured on the training set.
 NUM_CLASSES = 10
-PEN_RATIO = 0.1  # pen width / ink size when a pen path is redrawn: a digit drawn across the whole canvas
+PEN_RATIO = 0.1  # redrawn pen width / ink size: the app's 60 px brush on a digit the canvas's full 600 px
 PEN_PATH_SIZE = 4 * DIGIT_BOX  # the redrawn path's longer side: 4x the box, so the fit to it anti-aliases
 SHARP_TURN_COS = math.cos(math.radians(30))  # gentler turns leave no visible notch between two segments
 
@@ -142,11 +142,12 @@ def _fit_in_box(ink: np.ndarray) -> np.ndarray:
 def _paste_centred(digit: np.ndarray, image: np.ndarray) -> None:
     """Paste `digit` into `image` so that its centre of mass lands on CENTER (kept inside)."""
     height, width = digit.shape
-    mass = digit.sum()
-    cy = (digit.sum(axis=1) @ np.arange(height)) / mass
-    cx = (digit.sum(axis=0) @ np.arange(width)) / mass
-    top = int(np.clip(round(CENTER - cy), 0, IMAGE_SIZE - height))
-    left = int(np.clip(round(CENTER - cx), 0, IMAGE_SIZE - width))
+    rows, cols = digit.sum(axis=1), digit.sum(axis=0)
+    mass = rows.sum()
+    cy, cx = rows @ np.arange(height) / mass, cols @ np.arange(width) / mass
+    # Python's min and max, not np.clip: on scalars it costs as much as the rest of preprocessing.
+    top = min(max(round(CENTER - cy), 0), IMAGE_SIZE - height)
+    left = min(max(round(CENTER - cx), 0), IMAGE_SIZE - width)
     image[top : top + height, left : left + width] = digit
 
 
@@ -154,8 +155,8 @@ def render_strokes(strokes: Strokes, pen_ratio: float = PEN_RATIO) -> np.ndarray
     """A pen path redrawn with a pen as wide, relative to the drawing, as a full-size digit's.
 
     A brush of fixed width makes a digit drawn small fat, its loops filled in; the path the pen took
-    keeps them. The path is scaled so its longer side is PEN_PATH_SIZE px and drawn with round ends
-    and joints, the pen `pen_ratio` of the ink's size. Returns a uint8 image (white ink on black) for
+    keeps them. The path is scaled so its longer side is PEN_PATH_SIZE px and drawn with a round pen
+    `pen_ratio` of the ink's size. Returns a uint8 image (white ink on black) for
     `preprocess`; no points give a blank one.
     """
     points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
@@ -183,11 +184,12 @@ def _pen_tips(path: np.ndarray) -> np.ndarray:
 
     (PIL can round every joint itself, but that costs more than the model on a 150-point stroke.)
     """
-    path = path[np.r_[True, np.diff(path, axis=0).any(axis=1)]]  # a mouse at rest has no heading
     moves = np.diff(path, axis=0)
-    heading = moves / np.linalg.norm(moves, axis=1, keepdims=True)
-    turns = np.flatnonzero((heading[:-1] * heading[1:]).sum(axis=1) < SHARP_TURN_COS) + 1
-    return path[np.r_[0, turns, len(path) - 1]]
+    moves = moves[moves.any(axis=1)]  # a mouse at rest has no heading
+    lengths = np.hypot(moves[:, 0], moves[:, 1])
+    sharp = (moves[:-1] * moves[1:]).sum(axis=1) < SHARP_TURN_COS * lengths[:-1] * lengths[1:]
+    turns = path[0] + np.cumsum(moves, axis=0)[:-1][sharp]  # where the move before each sharp turn ends
+    return np.concatenate([path[:1], turns, path[-1:]])
 
 
 @torch.inference_mode()
