@@ -74,13 +74,14 @@ def digit_strokes(digit: np.ndarray, height: int, rng: np.random.Generator) -> t
 def paint(strokes: Strokes) -> np.ndarray:
     """The canvas the strokes leave in the app, as a (row, col) uint8 array."""
     canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
-    for stroke in strokes:
+    for stroke in strokes:  # as play.DigitApp paints: a dot at the press, a segment for every move
         for start, end in zip(stroke[:1] + stroke[:-1], stroke, strict=True):
             draw_stroke(canvas, start, end)
     return pygame.surfarray.array_red(canvas).T.copy()
 
 
 def load_digits(root: str, which: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The official test set, or the validation images the notebook holds out of the training set."""
     if which == "test":
         return load_mnist(root, train=False)
     images, labels = load_mnist(root, train=True)
@@ -115,7 +116,7 @@ def main() -> None:
         wanted = int(rng.integers(*HEIGHTS, endpoint=True))
         strokes, height = digit_strokes((image[0] * 255).byte().numpy(), wanted, rng)
         canvas = paint(strokes)
-        inputs["app"].append(preprocess(render_strokes(strokes, args.pen_ratio)))  # play.model_input
+        inputs["app"].append(preprocess(render_strokes(strokes, args.pen_ratio)))  # play.model_input's way
         inputs["canvas"].append(preprocess(canvas))
         inputs["original"].append(original_input(canvas))
         heights.append(height)
