@@ -10,6 +10,7 @@ from torchsummary import summary
 
 from model import (
     DEFAULT_MODEL_PATH,
+    PEN_PATH_SIZE,
     PEN_RATIO,
     ImageClassifier,
     ModelLoadError,
@@ -258,6 +259,16 @@ def test_the_redrawn_pen_is_a_tenth_of_the_ink_size():
     columns = np.flatnonzero(ink.any(axis=0))
     thickness = ink[:, ink.shape[1] // 2].sum()
     assert thickness / len(columns) == pytest.approx(PEN_RATIO, abs=0.01)
+
+
+def test_a_sharp_turn_is_round_not_notched():
+    image = render_strokes([[(0, 0), (100, 100), (200, 0)]])  # a V, its tip at the bottom
+    scale = PEN_PATH_SIZE / 200
+    radius = PEN_RATIO / (1 - PEN_RATIO) * PEN_PATH_SIZE / 2
+    tip_x, tip_y = 100 * scale + radius + 1, 100 * scale + radius + 1
+    below_tip = np.flatnonzero(image[:, round(tip_x)] > 127).max() - tip_y
+    # Square segment ends would stop at the tip and leave a notch under it; a round pen reaches on.
+    assert below_tip >= 0.75 * radius
 
 
 def test_a_small_fat_drawing_is_read_from_its_path(shipped_model):
