@@ -238,7 +238,7 @@ def augment(
 
     Rotation up to `degrees`, shift up to `shift` of the image size, zoom within `scale`, as the
     original's RandomAffine. With probability `thicken`, an image's strokes are first made 2 or 4 px
-    bolder and the digit shrunk to fit, as digits drawn small with the app's wide brush look.
+    bolder and the digit shrunk to fit, as a digit drawn small with a wide brush looks.
     """
     n, device = images.shape[0], images.device
     zoom = torch.empty(n, device=device).uniform_(*scale)

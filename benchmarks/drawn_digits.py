@@ -71,12 +71,17 @@ def digit_strokes(digit: np.ndarray, height: int, rng: np.random.Generator) -> t
     return strokes, round(span[0] * scale)
 
 
-def paint(strokes: Strokes) -> np.ndarray:
-    """The canvas the strokes leave in the app, as a (row, col) uint8 array."""
+def paint(strokes: Strokes) -> pygame.Surface:
+    """The canvas the strokes leave in the app."""
     canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
     for stroke in strokes:  # as play.DigitApp paints: a dot at the press, a segment for every move
         for start, end in zip(stroke[:1] + stroke[:-1], stroke, strict=True):
             draw_stroke(canvas, start, end)
+    return canvas
+
+
+def pixels(canvas: pygame.Surface) -> np.ndarray:
+    """The canvas as a (row, col) uint8 array, as model.preprocess takes it."""
     return pygame.surfarray.array_red(canvas).T.copy()
 
 
@@ -115,7 +120,7 @@ def main() -> None:
     for image in images:
         wanted = int(rng.integers(*HEIGHTS, endpoint=True))
         strokes, height = digit_strokes((image[0] * 255).byte().numpy(), wanted, rng)
-        canvas = paint(strokes)
+        canvas = pixels(paint(strokes))
         inputs["app"].append(preprocess(render_strokes(strokes, args.pen_ratio)))  # play.model_input's way
         inputs["canvas"].append(preprocess(canvas))
         inputs["original"].append(original_input(canvas))

@@ -26,10 +26,10 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from drawn_digits import original_input  # noqa: E402
+from drawn_digits import original_input, paint, pixels  # noqa: E402
 
 from model import DEFAULT_MODEL_PATH, load_model, predict, probabilities  # noqa: E402
-from play import CANVAS_SIZE, draw_stroke, model_input  # noqa: E402
+from play import model_input  # noqa: E402
 
 SEVEN = [(180, 110), (420, 110), (380, 220), (330, 350), (290, 500)]
 MOUSE_STEP = 4  # px between motion events of a steady hand at 60 Hz
@@ -44,13 +44,6 @@ def mouse_path(corners: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return path
 
 
-def painted(path: list[tuple[int, int]]) -> pygame.Surface:
-    canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
-    for start, end in zip(path, path[1:], strict=False):
-        draw_stroke(canvas, start, end)
-    return canvas
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
@@ -58,8 +51,8 @@ def main() -> None:
     args = parser.parse_args()
     model = load_model(args.model)
     strokes = [mouse_path(SEVEN)]
-    canvas = painted(strokes[0])
-    pixels = pygame.surfarray.array_red(canvas).T.copy()  # (row, col), as model.predict takes it
+    canvas = paint(strokes)
+    image = pixels(canvas)
     ready = torch.rand(1, 1, 28, 28)
     png = os.path.join(tempfile.mkdtemp(), "canvas.png")
 
@@ -71,7 +64,7 @@ def main() -> None:
         return probabilities(model, model_input(strokes))
 
     def canvas_predict():
-        return predict(model, pixels)
+        return predict(model, image)
 
     @torch.inference_mode()
     def original():
