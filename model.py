@@ -6,25 +6,18 @@
 import argparse
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageDraw
 from torch import nn
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "MNIST_CUDA_MODEL.pt"
-IMAGE_SIZE = 28  # MNIST images are 28x28 ...
-DIGIT_BOX = 20  # ... with the digit scaled to fit 20x20 ...
-CENTER = 14.0  # ... and its centre of mass at pixel (14, 14), as measured on the training set.
-NUM_CLASSES = 10
-PEN_RATIO = 0.1  # redrawn pen width / ink size: the app's 60 px brush on a digit the canvas's full 600 px
-PEN_PATH_SIZE = 4 * DIGIT_BOX  # the redrawn path's longer side: 4x the box, so the fit to it anti-aliases
-SHARP_TURN_COS = math.cos(math.radians(30))  # gentler turns leave no visible notch between two segments
+from ink import DIGIT_BOX, IMAGE_SIZE, preprocess
 
-Strokes = Sequence[Sequence[tuple[float, float]]]  # each stroke: the (x, y) points of one press-move-release
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "MNIST_CUDA_MODEL.pt"
+NUM_CLASSES = 10
 
 
 class ImageClassifier(nn.Module):
@@ -100,98 +93,6 @@ def save_model(model: nn.Module, path: str | Path) -> None:
 # --- inference ---------------------------------------------------------------------------------
 
 
-def preprocess(canvas: np.ndarray) -> torch.Tensor:
-    """Prepare a drawing the way MNIST digits were prepared.
-
-    `canvas` is a 2-D uint8 image (height, width), white ink on black, of any size. The ink is
-    cropped, scaled (aspect kept, area averaging) so its longer side is 20 px, and placed in a
-    28x28 image with its centre of mass at the centre. Returns (1, 1, 28, 28) float32 in [0, 1];
-    a blank canvas gives zeros.
-    """
-    _check_canvas(canvas)
-    image = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
-    rows = np.flatnonzero(canvas.max(axis=1))  # max is faster than any on uint8
-    if rows.size:
-        band = canvas[rows[0] : rows[-1] + 1]
-        cols = np.flatnonzero(band.max(axis=0))
-        digit = _fit_in_box(band[:, cols[0] : cols[-1] + 1])
-        _paste_centred(digit, image)
-    return torch.from_numpy(image)[None, None]
-
-
-def _check_canvas(canvas: np.ndarray) -> None:
-    if not isinstance(canvas, np.ndarray):
-        raise ValueError(f"canvas must be a numpy array, not {type(canvas).__name__}")
-    if canvas.ndim != 2:
-        raise ValueError(f"canvas must be 2-D (height, width), got shape {canvas.shape}")
-    if canvas.size == 0:
-        raise ValueError(f"canvas is empty, got shape {canvas.shape}")
-    if canvas.dtype != np.uint8:
-        raise ValueError(f"canvas must be uint8 (0 black .. 255 ink), got {canvas.dtype}")
-
-
-def _fit_in_box(ink: np.ndarray) -> np.ndarray:
-    """Scale so the longer side is DIGIT_BOX px; a box filter is exact area averaging."""
-    height, width = ink.shape
-    scale = DIGIT_BOX / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    resized = Image.fromarray(np.ascontiguousarray(ink)).resize(size, Image.Resampling.BOX)
-    return np.asarray(resized, dtype=np.float32) / 255.0
-
-
-def _paste_centred(digit: np.ndarray, image: np.ndarray) -> None:
-    """Paste `digit` into `image` so that its centre of mass lands on CENTER (kept inside)."""
-    height, width = digit.shape
-    rows, cols = digit.sum(axis=1), digit.sum(axis=0)
-    mass = rows.sum()
-    cy, cx = rows @ np.arange(height) / mass, cols @ np.arange(width) / mass
-    # Python's min and max: np.clip is many times slower on scalars, and this runs on every stroke.
-    top = min(max(round(CENTER - cy), 0), IMAGE_SIZE - height)
-    left = min(max(round(CENTER - cx), 0), IMAGE_SIZE - width)
-    image[top : top + height, left : left + width] = digit
-
-
-def render_strokes(strokes: Strokes, pen_ratio: float = PEN_RATIO) -> np.ndarray:
-    """A pen path redrawn with a pen as wide, relative to the drawing, as a full-size digit's.
-
-    A brush of fixed width makes a digit drawn small fat, its loops filled in; the path the pen took
-    keeps them. The path is scaled so its longer side is PEN_PATH_SIZE px and drawn with a round pen
-    `pen_ratio` of the ink's size. Returns a uint8 image (white ink on black) for `preprocess`; no
-    points give a blank one.
-    """
-    points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
-    points = [p for p in points if len(p)]
-    if not points:
-        return np.zeros((1, 1), dtype=np.uint8)
-    every = np.concatenate(points)
-    low = every.min(axis=0)
-    scale = PEN_PATH_SIZE / max(float((every.max(axis=0) - low).max()), 1.0)  # a lone dot has no size
-    width = pen_ratio / (1 - pen_ratio) * PEN_PATH_SIZE  # so that width = pen_ratio * (path + width)
-    radius = width / 2
-    side = math.ceil(PEN_PATH_SIZE + width) + 2
-    image = Image.new("L", (side, side))
-    pen = ImageDraw.Draw(image)
-    for stroke in points:
-        xy = (stroke - low) * scale + radius + 1
-        pen.line(xy.ravel().tolist(), fill=255, width=round(width))
-        for x, y in _pen_tips(xy):
-            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
-    return np.asarray(image)
-
-
-def _pen_tips(path: np.ndarray) -> np.ndarray:
-    """Where a pen drawn as straight segments needs a round tip: both ends and every sharp turn.
-
-    (PIL can round every joint itself, but on a mouse-drawn stroke that is 15 times slower.)
-    """
-    moves = np.diff(path, axis=0)
-    moves = moves[moves.any(axis=1)]  # a mouse at rest has no heading
-    lengths = np.hypot(moves[:, 0], moves[:, 1])
-    sharp = (moves[:-1] * moves[1:]).sum(axis=1) < SHARP_TURN_COS * lengths[:-1] * lengths[1:]
-    turns = path[0] + np.cumsum(moves, axis=0)[:-1][sharp]  # where the move before each sharp turn ends
-    return np.concatenate([path[:1], turns, path[-1:]])
-
-
 @torch.inference_mode()
 def probabilities(model: nn.Module, images: torch.Tensor) -> np.ndarray:
     """Class probabilities of the first image of a (N, 1, 28, 28) batch, summing to 1."""
@@ -201,7 +102,7 @@ def probabilities(model: nn.Module, images: torch.Tensor) -> np.ndarray:
 
 
 def predict(model: nn.Module, canvas: np.ndarray) -> np.ndarray:
-    """The 10 class probabilities of a drawing (see `preprocess` for the canvas format)."""
+    """The 10 class probabilities of a drawing (see `ink.preprocess` for the canvas format)."""
     return probabilities(model, preprocess(canvas))
 
 

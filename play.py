@@ -17,16 +17,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 import pygame  # noqa: E402
 import torch  # noqa: E402
 
-from model import (  # noqa: E402
-    DEFAULT_MODEL_PATH,
-    IMAGE_SIZE,
-    ModelLoadError,
-    Strokes,
-    load_model,
-    preprocess,
-    probabilities,
-    render_strokes,
-)
+from ink import IMAGE_SIZE, Strokes, preprocess, render_strokes  # noqa: E402
+from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, probabilities  # noqa: E402
 
 TITLE = "Digit Recognizer"
 WINDOW_SIZE = (800, 600)
@@ -68,7 +60,7 @@ def model_input(strokes: Strokes) -> torch.Tensor:
     """The (1, 1, 28, 28) input the model gets for a drawing: its pen path, not the fat brush.
 
     The canvas shows the strokes as drawn; the model reads the path redrawn with a pen that scales
-    with the drawing (model.render_strokes), so a digit drawn small keeps its open loops.
+    with the drawing (ink.render_strokes), so a digit drawn small keeps its open loops.
     """
     return preprocess(render_strokes(strokes))
 
@@ -90,6 +82,8 @@ class DigitApp:
         self.clear()
 
     def clear(self) -> None:
+        """Wipe the drawing; a stroke under way ends here, so a held button draws no more until pressed again."""
+        self.drawing = False
         self.canvas.fill(BLACK)
         self.strokes.clear()
         self.probs: np.ndarray | None = None

@@ -22,33 +22,24 @@ import numpy as np
 import pygame
 import torch
 from PIL import Image
-from skimage.morphology import skeletonize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from model import (  # noqa: E402
-    DEFAULT_MODEL_PATH,
+from ink import (  # noqa: E402
+    DRAWN_HEIGHTS,
     PEN_RATIO,
     Strokes,
-    evaluate,
-    load_mnist,
-    load_model,
+    load_pen_digits,
+    pen_skeleton,
     preprocess,
     render_strokes,
+    replay_as_mouse,
 )
+from model import DEFAULT_MODEL_PATH, evaluate, load_mnist, load_model  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, draw_stroke  # noqa: E402
 
-UPSAMPLE = 4
-HEIGHTS = (120, 540)
 BANDS = [(120, 200), (200, 280), (280, 360), (360, 440), (440, 541)]
 VALIDATION_SIZE, SPLIT_SEED = 5000, 0  # MNIST_TRAIN.ipynb's held-out split of the training set
 NEIGHBOURS = [(0, 1), (1, -1), (1, 0), (1, 1)]  # each 8-connected pair of skeleton pixels once
-
-
-def pen_path(digit: np.ndarray) -> np.ndarray:
-    """Skeleton pixels (row, col) of a 28x28 uint8 digit, thinned at UPSAMPLE x resolution."""
-    size = 28 * UPSAMPLE
-    big = np.asarray(Image.fromarray(digit).resize((size, size), Image.Resampling.BILINEAR))
-    return np.argwhere(skeletonize(big > 127))
 
 
 def digit_strokes(digit: np.ndarray, height: int, rng: np.random.Generator) -> tuple[Strokes, int]:
@@ -56,7 +47,7 @@ def digit_strokes(digit: np.ndarray, height: int, rng: np.random.Generator) -> t
 
     Every skeleton pixel is a click and every pair of neighbouring pixels a two-point stroke.
     """
-    grid = pen_path(digit)
+    grid = pen_skeleton(digit)
     grid -= grid.min(axis=0)
     span = np.maximum(grid.max(axis=0), 1)
     room = CANVAS_SIZE - 2 * BRUSH_RADIUS  # the ink must stay on the canvas
@@ -100,41 +91,100 @@ def original_input(canvas: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.asarray(small, dtype=np.float32) / 255)[None, None]
 
 
+def mnist_drawings(args: argparse.Namespace, rng: np.random.Generator) -> tuple[list, torch.Tensor, np.ndarray]:
+    """MNIST digits drawn along their skeletons: the strokes, the labels and each path's height."""
+    images, labels = load_digits(args.data_root, args.digits)
+    images, labels = images[: args.limit], labels[: args.limit]
+    drawings, heights = [], []
+    for image in images:
+        wanted = int(rng.integers(*DRAWN_HEIGHTS, endpoint=True))
+        strokes, height = digit_strokes((image[0] * 255).byte().numpy(), wanted, rng)
+        drawings.append(strokes)
+        heights.append(height)
+    return drawings, labels, np.array(heights)
+
+
+def pen_drawings(args: argparse.Namespace) -> tuple[list, torch.Tensor, np.ndarray, list]:
+    """Real pen digits replayed as mouse strokes: the strokes, labels, heights and the characters."""
+    characters = load_pen_digits(args.pen_data)[: args.limit]
+    drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, args.seed)
+    heights = np.array([np.ptp([y for stroke in strokes for _, y in stroke]) for strokes in drawings])
+    labels = torch.tensor([character["label"] for character in characters])
+    return drawings, labels, heights, characters
+
+
+def accuracy_row(name: str, mask: np.ndarray, right: dict[str, np.ndarray]) -> str:
+    cells = " | ".join(f"{right[way][mask].mean():.2%}" if mask.any() else "-" for way in right)
+    return f"| {name} | {mask.sum():,} | {cells} |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
     parser.add_argument("--data-root", default="data", help="MNIST folder; downloaded there if missing")
-    parser.add_argument("--digits", choices=["test", "validation"], default="test",
-                        help="the official test set, or the notebook's validation images to tune on")
+    parser.add_argument("--digits", choices=["test", "validation", "pen"], default="test",
+                        help="the official test set, the notebook's validation images to tune on, "
+                             "or real pen digits from --pen-data")
+    parser.add_argument("--pen-data", help="pen digits in the UNIPEN sample's format (digits-dev.json.gz)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N digits")
     parser.add_argument("--pen-ratio", type=float, default=PEN_RATIO, help="the redrawn pen's width / ink size")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.digits == "pen" and not args.pen_data:
+        parser.error("--digits pen needs --pen-data PATH")
 
     model = load_model(args.model)
-    images, labels = load_digits(args.data_root, args.digits)
-    images, labels = images[: args.limit], labels[: args.limit]
     rng = np.random.default_rng(args.seed)
+    if args.digits == "pen":
+        drawings, labels, heights, characters = pen_drawings(args)
+        source = f"real pen digits from {args.pen_data}, replayed as mouse strokes"
+    else:
+        drawings, labels, heights = mnist_drawings(args, rng)
+        source = f"MNIST {args.digits} digits drawn along their skeletons"
     inputs = {"app": [], "canvas": [], "original": []}
-    heights = []
-    for image in images:
-        wanted = int(rng.integers(*HEIGHTS, endpoint=True))
-        strokes, height = digit_strokes((image[0] * 255).byte().numpy(), wanted, rng)
+    for strokes in drawings:
         canvas = pixels(paint(strokes))
         inputs["app"].append(preprocess(render_strokes(strokes, args.pen_ratio)))  # play.model_input's way
         inputs["canvas"].append(preprocess(canvas))
         inputs["original"].append(original_input(canvas))
-        heights.append(height)
 
-    heights = np.array(heights)
-    right = {name: (evaluate(model, torch.cat(x), labels)[2] == labels).numpy() for name, x in inputs.items()}
-    print(f"{len(labels):,} MNIST {args.digits} digits redrawn with the app's brush (radius {BRUSH_RADIUS} px), "
+    predicted = {name: evaluate(model, torch.cat(x), labels)[2] for name, x in inputs.items()}
+    right = {name: (p == labels).numpy() for name, p in predicted.items()}
+    print(f"{len(labels):,} {source}, painted with the app's brush (radius {BRUSH_RADIUS} px), "
           f"read by the app with a pen {args.pen_ratio:.0%} of the ink size")
     print("| pen-path height (px) | digits | app (pen path) | canvas (preprocess) | original |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    bands = [(f"{low}–{min(high, HEIGHTS[1] + 1) - 1}", (heights >= low) & (heights < high)) for low, high in BANDS]
-    for name, band in bands + [("all", heights > 0)]:
-        print(f"| {name} | {band.sum():,} | " + " | ".join(f"{right[way][band].mean():.2%}" for way in inputs) + " |")
+    top = DRAWN_HEIGHTS[1]
+    bands = [(f"{low}–{min(high, top + 1) - 1}", (heights >= low) & (heights < high)) for low, high in BANDS]
+    for name, band in bands + [("all", heights >= 0)]:
+        print(accuracy_row(name, band, right))
+    if args.digits == "pen":
+        report_pen_styles(labels.numpy(), predicted["app"].numpy(), characters)
+
+
+def report_pen_styles(labels: np.ndarray, predicted: np.ndarray, characters: list[dict]) -> None:
+    """The app's accuracy on the pen digits per class, per stroke count, and per class and stroke count."""
+    right = {"app": predicted == labels}
+    strokes = np.array([len(character["strokes"]) for character in characters])
+    print("\n| digit | digits | app | read as (most often) |")
+    print("| --- | ---: | ---: | --- |")
+    for digit in range(10):
+        mask = labels == digit
+        wrong = np.bincount(predicted[mask & ~right["app"]], minlength=10)
+        common = ", ".join(f"{d} ({wrong[d]})" for d in wrong.argsort()[::-1][:3] if wrong[d])
+        print(accuracy_row(str(digit), mask, right) + f" {common} |")
+    print("\n| strokes | digits | app |")
+    print("| --- | ---: | ---: |")
+    for count, mask in [("1", strokes == 1), ("2", strokes == 2), ("3 or more", strokes >= 3)]:
+        print(accuracy_row(count, mask, right))
+    print("\nStyles by stroke count (a two-stroke 0 is mostly a slashed zero, a two-stroke 1 a flag or base")
+    print("drawn apart, a two-stroke 7 a crossed or two-part 7, a two-stroke 5 a separate top bar):")
+    print("| digit, strokes | digits | app |")
+    print("| --- | ---: | ---: |")
+    for digit in range(10):
+        for count, mask in [("1", strokes == 1), ("2+", strokes >= 2)]:
+            if (labels == digit)[mask].sum() >= 10:
+                print(accuracy_row(f"{digit}, {count}", (labels == digit) & mask, right))
 
 
 if __name__ == "__main__":

@@ -10,17 +10,12 @@ from torchsummary import summary
 
 from model import (
     DEFAULT_MODEL_PATH,
-    PEN_PATH_SIZE,
-    PEN_RATIO,
     ImageClassifier,
     ModelLoadError,
     augment,
     ema_average,
     load_model,
     predict,
-    preprocess,
-    probabilities,
-    render_strokes,
     save_model,
 )
 
@@ -136,62 +131,13 @@ def test_default_model_path_is_next_to_model_py():
     assert (DEFAULT_MODEL_PATH.parent / "model.py").is_file()
 
 
-# --- preprocessing -----------------------------------------------------------------------------
+# --- predicting ----------------------------------------------------------------------------------
 
 
 def canvas_with_box(top, left, height, width, size=600):
     canvas = np.zeros((size, size), dtype=np.uint8)
     canvas[top : top + height, left : left + width] = 255
     return canvas
-
-
-def test_preprocess_contract():
-    image = preprocess(canvas_with_box(100, 250, 300, 60))
-    assert image.shape == (1, 1, 28, 28) and image.dtype == torch.float32
-    assert 0 <= image.min() and image.max() <= 1
-
-
-def test_blank_canvas_gives_zeros():
-    assert not preprocess(np.zeros((600, 600), dtype=np.uint8)).any()
-
-
-@pytest.mark.parametrize("shape", [(1, 1), (1, 400), (400, 1), (3, 3)])
-def test_a_dot_or_a_hairline_does_not_crash(shape):
-    image = preprocess(canvas_with_box(300, 300, *shape))
-    assert image.isfinite().all() and image.sum() > 0
-
-
-def test_digit_is_scaled_to_20px_and_centred_by_mass():
-    image = preprocess(canvas_with_box(10, 30, 300, 150))[0, 0].numpy()  # a 2:1 block in a corner
-    rows, cols = np.flatnonzero(image.any(1)), np.flatnonzero(image.any(0))
-    assert len(rows) == 20 and len(cols) == 10
-    mass = image.sum()
-    assert abs(image.sum(1) @ np.arange(28) / mass - 14) <= 0.5
-    assert abs(image.sum(0) @ np.arange(28) / mass - 14) <= 0.5
-
-
-def test_downsampling_averages_areas_instead_of_skipping_pixels():
-    # A 1-px line on a 600-px canvas must survive as a faint line, not vanish between samples.
-    canvas = np.zeros((600, 600), dtype=np.uint8)
-    canvas[100:500, 300] = 255
-    canvas[100, 100:500] = 255
-    image = preprocess(canvas)[0, 0]
-    assert image.sum() == pytest.approx(799 / 400, rel=0.05)  # ink is conserved at 1/20 scale ...
-    assert image.max() < 0.2  # ... as a faint line, where point sampling gives full-white or nothing
-
-
-@pytest.mark.parametrize(
-    "bad, message",
-    [
-        (np.zeros((10, 10, 3), dtype=np.uint8), "2-D"),
-        (np.zeros((0, 10), dtype=np.uint8), "empty"),
-        (np.zeros((10, 10), dtype=np.float32), "uint8"),
-        ([[0, 255]], "numpy array"),
-    ],
-)
-def test_preprocess_rejects_bad_input(bad, message):
-    with pytest.raises(ValueError, match=message):
-        preprocess(bad)
 
 
 def test_predict_returns_probabilities_and_writes_nothing(shipped_model, tmp_path, monkeypatch):
@@ -221,60 +167,6 @@ def test_label_does_not_depend_on_where_or_how_big_a_digit_is_drawn(shipped_mode
         agree += digits == {int(label)}
         total += 1
     assert agree / total >= 0.98
-
-
-# --- the pen path ------------------------------------------------------------------------------
-
-FOUR = [[(150, 100), (100, 300), (260, 300)], [(220, 180), (220, 420)]]  # two strokes, like a hand-drawn 4
-
-
-def moved_and_scaled(strokes, factor, dx, dy):
-    return [[(x * factor + dx, y * factor + dy) for x, y in stroke] for stroke in strokes]
-
-
-def test_no_strokes_give_a_blank_input():
-    assert not preprocess(render_strokes([])).any()
-    assert not preprocess(render_strokes([[], []])).any()
-
-
-@pytest.mark.parametrize("strokes", [[[(300, 300)]], [[(300, 300), (300, 300)]], [[(5, 5)], [(5, 6)]]],
-                         ids=["click", "no motion", "two clicks"])
-def test_a_click_is_a_dot_not_a_crash(strokes):
-    image = render_strokes(strokes)
-    assert image.dtype == np.uint8 and image.ndim == 2 and image.max() == 255
-    assert preprocess(image).isfinite().all()
-
-
-def test_the_pen_path_reads_the_same_at_any_size_and_place():
-    big = render_strokes(FOUR)
-    for factor, dx, dy in [(0.3, 0, 0), (0.3, 400, 380), (2.0, -150, 10), (1.0, 37.5, -12.25)]:
-        image = render_strokes(moved_and_scaled(FOUR, factor, dx, dy))
-        assert image.shape == big.shape
-        assert np.mean(image != big) < 0.01  # the same drawing, up to a few pixels of rounding
-
-
-def test_the_redrawn_pen_is_a_tenth_of_the_ink_size():
-    image = render_strokes([[(0, 50), (400, 50)]])  # a horizontal line
-    ink = image > 127
-    columns = np.flatnonzero(ink.any(axis=0))
-    thickness = ink[:, ink.shape[1] // 2].sum()
-    assert thickness / len(columns) == pytest.approx(PEN_RATIO, abs=0.01)
-
-
-def test_a_sharp_turn_is_round_not_notched():
-    image = render_strokes([[(0, 0), (100, 100), (200, 0)]])  # a V, its tip at the bottom
-    scale = PEN_PATH_SIZE / 200
-    radius = PEN_RATIO / (1 - PEN_RATIO) * PEN_PATH_SIZE / 2
-    tip_x, tip_y = 100 * scale + radius + 1, 100 * scale + radius + 1
-    below_tip = np.flatnonzero(image[:, round(tip_x)] > 127).max() - tip_y
-    # Square segment ends would stop at the tip and leave a notch under it; a round pen reaches on.
-    assert below_tip >= 0.75 * radius
-
-
-def test_a_small_fat_drawing_is_read_from_its_path(shipped_model):
-    # Drawn 90 px tall with the app's 60 px brush the 4's strokes merge into a blob; its path does not.
-    small = moved_and_scaled(FOUR, 0.3, 250, 250)
-    assert probabilities(shipped_model, preprocess(render_strokes(small))).argmax() == 4
 
 
 def test_augment_keeps_shape_and_range():

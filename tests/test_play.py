@@ -102,6 +102,32 @@ def test_clear_resets_canvas_readout_and_caption(app, screen, clear):
     assert pygame.display.get_caption()[0] == "Digit Recognizer"
 
 
+@pytest.mark.parametrize("clear", CLEARS, ids=["C", "Backspace", "Delete", "button"])
+def test_clear_while_the_button_is_held_ends_the_stroke(app, clear):
+    app.handle(press(SEVEN[0]))
+    app.handle(move(SEVEN[1]))
+    app.handle(clear)
+    app.handle(move(SEVEN[2]))  # the button is still held: this used to raise IndexError
+    app.handle(release(SEVEN[2]))
+    assert app.strokes == [] and not canvas_pixels(app).any() and app.prediction() is None
+    stroke(app, SEVEN)  # and the next stroke draws as usual
+    assert app.strokes == [SEVEN] and app.prediction()[0] == 7
+
+
+def test_no_event_order_raises(app, screen):
+    rng = np.random.default_rng(0)
+    def anywhere():
+        return int(rng.integers(-50, 850)), int(rng.integers(-50, 650))
+    makers = [lambda: press(anywhere()), lambda: move(anywhere()), lambda: release(anywhere()),
+              lambda: press(play.CLEAR_BUTTON.center), lambda: key(pygame.K_c), lambda: key(pygame.K_DELETE),
+              lambda: key(pygame.K_BACKSPACE), lambda: key(pygame.K_a),
+              lambda: pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=anywhere(), button=3)]
+    for step in range(10_000):
+        assert app.handle(makers[rng.integers(len(makers))]()) is True
+        if step % 100 == 0:
+            app.render(screen)
+
+
 @pytest.mark.parametrize("end", [(560, 300), (560, 560)], ids=["horizontal", "diagonal"])
 def test_fast_motion_leaves_no_gaps(app, end):
     start = (40, 40) if end[1] == 560 else (40, 300)
@@ -134,6 +160,28 @@ def test_a_digit_drawn_small_in_a_corner_reads_as_drawn_big(app):
     small = [(x // 4 + 10, y // 4 + 440) for x, y in SEVEN]  # 100 px tall: the brush's strokes merge
     stroke(app, small)
     assert app.prediction()[0] == 7
+
+
+def ellipse(cx, cy, rx, ry, points=40):
+    """An oval drawn counter-clockwise from its top, as most people draw a zero."""
+    angles = np.linspace(0, 2 * np.pi, points) - np.pi / 2
+    return [(round(cx - rx * np.cos(a + np.pi / 2)), round(cy + ry * np.sin(a))) for a in angles]
+
+
+STYLED = {
+    "slashed zero": ([ellipse(300, 300, 110, 180), [(200, 470), (400, 130)]], 0),
+    "slashed zero, one stroke": ([ellipse(300, 300, 110, 180) + [(210, 470), (400, 130)]], 0),
+    "flagged one": ([[(230, 200), (320, 90), (320, 510)]], 1),
+    "flagged one with a base": ([[(230, 200), (320, 90), (320, 510)], [(230, 510), (410, 510)]], 1),
+    "crossed seven": ([[(180, 110), (420, 110), (290, 500)], [(250, 300), (400, 300)]], 7),
+}
+
+
+@pytest.mark.parametrize("strokes, digit", STYLED.values(), ids=STYLED.keys())
+def test_styles_mnist_lacks_are_read(app, strokes, digit):
+    for points in strokes:
+        stroke(app, points)
+    assert app.prediction()[0] == digit
 
 
 def test_a_click_draws_a_dot(app):

@@ -1,0 +1,250 @@
+"""Ink to model input: how a drawing, or the path a pen took, becomes the network's 28x28 image.
+
+MNIST digits were cropped, scaled to fit 20x20 and centred by their centre of mass in 28x28; every
+input the network reads is prepared the same way. The app reads the pen's path redrawn with a pen in
+proportion to the drawing (`render_strokes`); the notebook redraws MNIST training digits the same way,
+in the writing styles MNIST lacks (`redraw_as_pen`); the benchmarks replay real pen data as a mouse
+would draw it (`load_pen_digits`, `place_on_canvas`).
+"""
+
+import gzip
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+IMAGE_SIZE = 28  # MNIST images are 28x28 ...
+DIGIT_BOX = 20  # ... with the digit scaled to fit 20x20 ...
+CENTER = 14.0  # ... and its centre of mass at pixel (14, 14), as measured on the training set.
+PEN_RATIO = 0.1  # redrawn pen width / ink size: the app's 60 px brush on a digit the canvas's full 600 px
+PEN_PATH_SIZE = 4 * DIGIT_BOX  # the redrawn path's longer side: 4x the box, so the fit to it anti-aliases
+SHARP_TURN_COS = math.cos(math.radians(30))  # gentler turns leave no visible notch between two segments
+
+Strokes = Sequence[Sequence[tuple[float, float]]]  # each stroke: the (x, y) points of one press-move-release
+
+
+# --- drawings and pen paths to the model's input -------------------------------------------------
+
+
+def preprocess(canvas: np.ndarray) -> torch.Tensor:
+    """Prepare a drawing the way MNIST digits were prepared.
+
+    `canvas` is a 2-D uint8 image (height, width), white ink on black, of any size. The ink is
+    cropped, scaled (aspect kept, area averaging) so its longer side is 20 px, and placed in a
+    28x28 image with its centre of mass at the centre. Returns (1, 1, 28, 28) float32 in [0, 1];
+    a blank canvas gives zeros.
+    """
+    _check_canvas(canvas)
+    image = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+    rows = np.flatnonzero(canvas.max(axis=1))  # max is faster than any on uint8
+    if rows.size:
+        band = canvas[rows[0] : rows[-1] + 1]
+        cols = np.flatnonzero(band.max(axis=0))
+        digit = _fit_in_box(band[:, cols[0] : cols[-1] + 1])
+        _paste_centred(digit, image)
+    return torch.from_numpy(image)[None, None]
+
+
+def _check_canvas(canvas: np.ndarray) -> None:
+    if not isinstance(canvas, np.ndarray):
+        raise ValueError(f"canvas must be a numpy array, not {type(canvas).__name__}")
+    if canvas.ndim != 2:
+        raise ValueError(f"canvas must be 2-D (height, width), got shape {canvas.shape}")
+    if canvas.size == 0:
+        raise ValueError(f"canvas is empty, got shape {canvas.shape}")
+    if canvas.dtype != np.uint8:
+        raise ValueError(f"canvas must be uint8 (0 black .. 255 ink), got {canvas.dtype}")
+
+
+def _fit_in_box(ink: np.ndarray) -> np.ndarray:
+    """Scale so the longer side is DIGIT_BOX px; a box filter is exact area averaging."""
+    height, width = ink.shape
+    scale = DIGIT_BOX / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resized = Image.fromarray(np.ascontiguousarray(ink)).resize(size, Image.Resampling.BOX)
+    return np.asarray(resized, dtype=np.float32) / 255.0
+
+
+def _paste_centred(digit: np.ndarray, image: np.ndarray) -> None:
+    """Paste `digit` into `image` so that its centre of mass lands on CENTER (kept inside)."""
+    height, width = digit.shape
+    rows, cols = digit.sum(axis=1), digit.sum(axis=0)
+    mass = rows.sum()
+    cy, cx = rows @ np.arange(height) / mass, cols @ np.arange(width) / mass
+    # Python's min and max: np.clip is many times slower on scalars, and this runs on every stroke.
+    top = min(max(round(CENTER - cy), 0), IMAGE_SIZE - height)
+    left = min(max(round(CENTER - cx), 0), IMAGE_SIZE - width)
+    image[top : top + height, left : left + width] = digit
+
+
+def render_strokes(strokes: Strokes, pen_ratio: float = PEN_RATIO) -> np.ndarray:
+    """A pen path redrawn with a pen as wide, relative to the drawing, as a full-size digit's.
+
+    A brush of fixed width makes a digit drawn small fat, its loops filled in; the path the pen took
+    keeps them. The path is scaled so its longer side is PEN_PATH_SIZE px and drawn with a round pen
+    `pen_ratio` of the ink's size. Returns a uint8 image (white ink on black) for `preprocess`; no
+    points give a blank one.
+    """
+    points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
+    points = [p for p in points if len(p)]
+    if not points:
+        return np.zeros((1, 1), dtype=np.uint8)
+    every = np.concatenate(points)
+    low = every.min(axis=0)
+    scale = PEN_PATH_SIZE / max(float((every.max(axis=0) - low).max()), 1.0)  # a lone dot has no size
+    width = pen_ratio / (1 - pen_ratio) * PEN_PATH_SIZE  # so that width = pen_ratio * (path + width)
+    radius = width / 2
+    side = math.ceil(PEN_PATH_SIZE + width) + 2
+    image = Image.new("L", (side, side))
+    pen = ImageDraw.Draw(image)
+    for stroke in points:
+        xy = (stroke - low) * scale + radius + 1
+        pen.line(xy.ravel().tolist(), fill=255, width=round(width))
+        for x, y in _pen_tips(xy):
+            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    return np.asarray(image)
+
+
+def _pen_tips(path: np.ndarray) -> np.ndarray:
+    """Where a pen drawn as straight segments needs a round tip: both ends and every sharp turn.
+
+    (PIL can round every joint itself, but on a mouse-drawn stroke that is 15 times slower.)
+    """
+    moves = np.diff(path, axis=0)
+    moves = moves[moves.any(axis=1)]  # a mouse at rest has no heading
+    lengths = np.hypot(moves[:, 0], moves[:, 1])
+    sharp = (moves[:-1] * moves[1:]).sum(axis=1) < SHARP_TURN_COS * lengths[:-1] * lengths[1:]
+    turns = path[0] + np.cumsum(moves, axis=0)[:-1][sharp]  # where the move before each sharp turn ends
+    return np.concatenate([path[:1], turns, path[-1:]])
+
+
+
+
+# --- MNIST digits redrawn as pen paths, in the writing styles MNIST lacks -----------------------
+
+SKELETON_SCALE = 4  # digits are thinned at 4x, about the size at which render_strokes redraws a path
+# Share of each class redrawn with a stroke that many writers add and MNIST's writers did not: a slash
+# through the zero, a flag (and sometimes a base) on the one, a bar through the seven.
+STYLE_SHARE = {0: 0.4, 1: 0.5, 7: 0.35}
+BASE_SHARE = 0.4  # of the flagged ones, those that also get a base
+
+
+def pen_skeleton(digit: np.ndarray) -> np.ndarray:
+    """The (row, col) pixels of a 28x28 uint8 digit's skeleton at 4x: the path its pen took."""
+    from skimage.morphology import skeletonize  # imported here: the app never needs it
+
+    size = IMAGE_SIZE * SKELETON_SCALE
+    big = np.asarray(Image.fromarray(digit).resize((size, size), Image.Resampling.BILINEAR))
+    return np.argwhere(skeletonize(big > 127))
+
+
+def style_strokes(skeleton: np.ndarray, label: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Strokes, as (x, y) point arrays, that draw `label` in a style MNIST lacks; [] for other digits."""
+    rows, cols = skeleton[:, 0], skeleton[:, 1]
+    top, bottom, left, right = rows.min(), rows.max(), cols.min(), cols.max()
+    height, width = bottom - top + 1, right - left + 1
+    u = rng.uniform
+    if label == 0:  # a slash from below the bottom left to above the top right
+        start = (left + u(-0.1, 0.3) * width, bottom + u(-0.1, 0.2) * height)
+        end = (right - u(-0.1, 0.3) * width, top - u(-0.1, 0.2) * height)
+        return [np.array([start, end])]
+    if label == 1:  # a flag down to the left from the top; sometimes a base under the foot
+        x_top = cols[rows <= top + 2].mean()
+        run = u(0.15, 0.45) * height
+        drop = min(run * u(0.6, 1.3), 0.5 * height)  # steeper than a 7's bar, which is about level
+        strokes = [np.array([(x_top, top), (x_top - run, top + drop)])]
+        if rng.random() < BASE_SHARE:
+            x_foot = cols[rows >= bottom - 2].mean()
+            strokes.append(np.array([(x_foot - u(0.15, 0.35) * height, bottom),
+                                     (x_foot + u(0.15, 0.35) * height, bottom + u(-0.03, 0.03) * height)]))
+        return strokes
+    if label == 7:  # a short bar across the stem, about halfway down
+        row = top + round(u(0.45, 0.65) * height)
+        stem = cols[np.abs(rows - row) <= 1]
+        if not stem.size:
+            return []
+        half, tilt = u(0.12, 0.25) * height, u(-0.05, 0.05) * height
+        return [np.array([(stem.mean() - half, row + tilt), (stem.mean() + half, row - tilt)])]
+    return []
+
+
+def redraw_as_pen(digit: np.ndarray, label: int, rng: np.random.Generator,
+                  style_share: dict[int, float] = STYLE_SHARE) -> torch.Tensor:
+    """An MNIST digit as the app would read it had a person drawn it: (1, 1, 28, 28) in [0, 1].
+
+    Its skeleton is the pen path, with a style stroke added to a share of the classes in
+    `style_share`, drawn with a round pen PEN_RATIO of the ink's size and prepared by `preprocess`,
+    exactly as `render_strokes` draws a path from the mouse.
+    """
+    from scipy.ndimage import distance_transform_edt
+
+    skeleton = pen_skeleton(digit)
+    if not len(skeleton):
+        return preprocess(digit)
+    extra = style_strokes(skeleton, label, rng) if rng.random() < style_share.get(label, 0.0) else []
+    corners = np.concatenate([skeleton[:, ::-1], *extra]) if extra else skeleton[:, ::-1]
+    low = np.floor(corners.min(axis=0))
+    size = np.ceil(corners.max(axis=0) - low).astype(int) + 1
+    radius = PEN_RATIO / (1 - PEN_RATIO) * size.max() / 2  # so that the pen is PEN_RATIO of the ink
+    margin = math.ceil(radius) + 1
+    path = Image.new("L", tuple(size + 2 * margin))
+    pixels = np.asarray(path).copy()
+    pixels[skeleton[:, 0] - int(low[1]) + margin, skeleton[:, 1] - int(low[0]) + margin] = 255
+    path = Image.fromarray(pixels)
+    pen = ImageDraw.Draw(path)
+    for stroke in extra:
+        pen.line((stroke - low + margin).ravel().tolist(), fill=255, width=1)
+    ink = distance_transform_edt(np.asarray(path) == 0) <= radius
+    return preprocess(ink.astype(np.uint8) * 255)
+
+
+def redraw_all_as_pen(images: torch.Tensor, labels: torch.Tensor, seed: int = 0) -> torch.Tensor:
+    """`redraw_as_pen` for a batch of (N, 1, 28, 28) MNIST images in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    digits = (images[:, 0] * 255).round().byte().numpy()
+    return torch.cat([redraw_as_pen(d, int(y), rng) for d, y in zip(digits, labels.tolist(), strict=True)])
+
+
+# --- real pen data, replayed as a mouse draws ----------------------------------------------------
+
+
+def load_pen_digits(path: str | Path) -> list[dict]:
+    """Pen-drawn characters from a gzipped JSON list (the UNIPEN sample's format): label, writer, strokes."""
+    with gzip.open(path, "rt") as file:
+        return json.load(file)
+
+
+DRAWN_HEIGHTS = (120, 540)  # px: a digit drawn from a fifth of the app's canvas to nearly all of it
+
+
+def replay_as_mouse(characters: list[dict], canvas_size: int, margin: int, seed: int = 0) -> list[list]:
+    """Each character's strokes at a random height in DRAWN_HEIGHTS and a random place on the canvas."""
+    rng = np.random.default_rng(seed)
+    return [place_on_canvas(character["strokes"], int(rng.integers(*DRAWN_HEIGHTS, endpoint=True)),
+                            canvas_size, margin, rng) for character in characters]
+
+
+def place_on_canvas(strokes: Strokes, height: float, canvas_size: int, margin: int,
+                    rng: np.random.Generator) -> list[list[tuple[int, int]]]:
+    """Pen strokes scaled to `height` px and put at a random place on a square canvas, as mouse points.
+
+    The aspect ratio is kept (a wide character is capped by the canvas width) and the path stays
+    `margin` px inside every edge. Points are whole pixels, as the mouse reports them, and a point
+    the mouse would not report (no move since the last) is dropped.
+    """
+    points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
+    every = np.concatenate(points)
+    low, span = every.min(axis=0), np.maximum(np.ptp(every, axis=0), 1e-9)
+    room = canvas_size - 2 * margin
+    scale = min(height / span[1], room / span[0])
+    offset = [rng.uniform(margin, max(margin, canvas_size - margin - s * scale)) for s in span]
+    placed = []
+    for stroke in points:
+        xy = np.rint((stroke - low) * scale + offset).astype(int)
+        keep = np.r_[True, (np.diff(xy, axis=0) != 0).any(axis=1)]
+        placed.append([tuple(p) for p in xy[keep].tolist()])
+    return placed

@@ -1,0 +1,223 @@
+"""ink.py: turning a drawing, a pen path or an MNIST digit into the model's 28x28 input."""
+
+import numpy as np
+import pytest
+import torch
+from scipy import ndimage
+
+from ink import (
+    PEN_PATH_SIZE,
+    PEN_RATIO,
+    load_pen_digits,
+    pen_skeleton,
+    place_on_canvas,
+    preprocess,
+    redraw_as_pen,
+    render_strokes,
+    style_strokes,
+)
+from model import probabilities
+
+# --- preprocessing -----------------------------------------------------------------------------
+
+
+def canvas_with_box(top, left, height, width, size=600):
+    canvas = np.zeros((size, size), dtype=np.uint8)
+    canvas[top : top + height, left : left + width] = 255
+    return canvas
+
+
+def test_preprocess_contract():
+    image = preprocess(canvas_with_box(100, 250, 300, 60))
+    assert image.shape == (1, 1, 28, 28) and image.dtype == torch.float32
+    assert 0 <= image.min() and image.max() <= 1
+
+
+def test_blank_canvas_gives_zeros():
+    assert not preprocess(np.zeros((600, 600), dtype=np.uint8)).any()
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 400), (400, 1), (3, 3)])
+def test_a_dot_or_a_hairline_does_not_crash(shape):
+    image = preprocess(canvas_with_box(300, 300, *shape))
+    assert image.isfinite().all() and image.sum() > 0
+
+
+def test_digit_is_scaled_to_20px_and_centred_by_mass():
+    image = preprocess(canvas_with_box(10, 30, 300, 150))[0, 0].numpy()  # a 2:1 block in a corner
+    rows, cols = np.flatnonzero(image.any(1)), np.flatnonzero(image.any(0))
+    assert len(rows) == 20 and len(cols) == 10
+    mass = image.sum()
+    assert abs(image.sum(1) @ np.arange(28) / mass - 14) <= 0.5
+    assert abs(image.sum(0) @ np.arange(28) / mass - 14) <= 0.5
+
+
+def test_downsampling_averages_areas_instead_of_skipping_pixels():
+    # A 1-px line on a 600-px canvas must survive as a faint line, not vanish between samples.
+    canvas = np.zeros((600, 600), dtype=np.uint8)
+    canvas[100:500, 300] = 255
+    canvas[100, 100:500] = 255
+    image = preprocess(canvas)[0, 0]
+    assert image.sum() == pytest.approx(799 / 400, rel=0.05)  # ink is conserved at 1/20 scale ...
+    assert image.max() < 0.2  # ... as a faint line, where point sampling gives full-white or nothing
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (np.zeros((10, 10, 3), dtype=np.uint8), "2-D"),
+        (np.zeros((0, 10), dtype=np.uint8), "empty"),
+        (np.zeros((10, 10), dtype=np.float32), "uint8"),
+        ([[0, 255]], "numpy array"),
+    ],
+)
+def test_preprocess_rejects_bad_input(bad, message):
+    with pytest.raises(ValueError, match=message):
+        preprocess(bad)
+
+
+# --- the pen path ------------------------------------------------------------------------------
+
+FOUR = [[(150, 100), (100, 300), (260, 300)], [(220, 180), (220, 420)]]  # two strokes, like a hand-drawn 4
+
+
+def moved_and_scaled(strokes, factor, dx, dy):
+    return [[(x * factor + dx, y * factor + dy) for x, y in stroke] for stroke in strokes]
+
+
+def test_no_strokes_give_a_blank_input():
+    assert not preprocess(render_strokes([])).any()
+    assert not preprocess(render_strokes([[], []])).any()
+
+
+@pytest.mark.parametrize("strokes", [[[(300, 300)]], [[(300, 300), (300, 300)]], [[(5, 5)], [(5, 6)]]],
+                         ids=["click", "no motion", "two clicks"])
+def test_a_click_is_a_dot_not_a_crash(strokes):
+    image = render_strokes(strokes)
+    assert image.dtype == np.uint8 and image.ndim == 2 and image.max() == 255
+    assert preprocess(image).isfinite().all()
+
+
+def test_the_pen_path_reads_the_same_at_any_size_and_place():
+    big = render_strokes(FOUR)
+    for factor, dx, dy in [(0.3, 0, 0), (0.3, 400, 380), (2.0, -150, 10), (1.0, 37.5, -12.25)]:
+        image = render_strokes(moved_and_scaled(FOUR, factor, dx, dy))
+        assert image.shape == big.shape
+        assert np.mean(image != big) < 0.01  # the same drawing, up to a few pixels of rounding
+
+
+def test_the_redrawn_pen_is_a_tenth_of_the_ink_size():
+    image = render_strokes([[(0, 50), (400, 50)]])  # a horizontal line
+    ink = image > 127
+    columns = np.flatnonzero(ink.any(axis=0))
+    thickness = ink[:, ink.shape[1] // 2].sum()
+    assert thickness / len(columns) == pytest.approx(PEN_RATIO, abs=0.01)
+
+
+def test_a_sharp_turn_is_round_not_notched():
+    image = render_strokes([[(0, 0), (100, 100), (200, 0)]])  # a V, its tip at the bottom
+    scale = PEN_PATH_SIZE / 200
+    radius = PEN_RATIO / (1 - PEN_RATIO) * PEN_PATH_SIZE / 2
+    tip_x, tip_y = 100 * scale + radius + 1, 100 * scale + radius + 1
+    below_tip = np.flatnonzero(image[:, round(tip_x)] > 127).max() - tip_y
+    # Square segment ends would stop at the tip and leave a notch under it; a round pen reaches on.
+    assert below_tip >= 0.75 * radius
+
+
+def test_a_small_fat_drawing_is_read_from_its_path(shipped_model):
+    # Drawn 90 px tall with the app's 60 px brush the 4's strokes merge into a blob; its path does not.
+    small = moved_and_scaled(FOUR, 0.3, 250, 250)
+    assert probabilities(shipped_model, preprocess(render_strokes(small))).argmax() == 4
+
+
+# --- MNIST digits redrawn as pen paths ---------------------------------------------------------
+
+
+def first_of(mnist_test, digit):
+    images, labels = mnist_test
+    return (images[labels == digit][0, 0] * 255).round().byte().numpy()
+
+
+def holes(image: torch.Tensor) -> int:
+    """Regions of background that the ink closes in: a 0 has one, an 8 two."""
+    regions, count = ndimage.label(image[0, 0].numpy() < 0.3)
+    outside = set(np.unique(np.r_[regions[0], regions[-1], regions[:, 0], regions[:, -1]]))
+    return len(set(range(1, count + 1)) - outside)
+
+
+def test_a_redrawn_digit_is_prepared_like_mnist(mnist_test):
+    image = redraw_as_pen(first_of(mnist_test, 3), 3, np.random.default_rng(0))
+    assert image.shape == (1, 1, 28, 28) and 0 <= image.min() and image.max() <= 1
+    rows, cols = np.flatnonzero(image[0, 0].any(1)), np.flatnonzero(image[0, 0].any(0))
+    assert max(len(rows), len(cols)) == 20
+
+
+def test_a_slashed_zero_keeps_its_loop_and_gains_a_diagonal(mnist_test):
+    zero = first_of(mnist_test, 0)
+    plain = redraw_as_pen(zero, 0, np.random.default_rng(0), {0: 0.0})
+    slashed = redraw_as_pen(zero, 0, np.random.default_rng(0), {0: 1.0})
+    assert holes(plain) == 1 and holes(slashed) == 2  # the slash cuts the loop in two
+    [slash] = style_strokes(pen_skeleton(zero), 0, np.random.default_rng(0))
+    (x0, y0), (x1, y1) = slash
+    assert x1 > x0 and y1 < y0 and abs(y1 - y0) > abs(x1 - x0) / 2  # from bottom left up to top right
+
+
+def test_a_flag_goes_down_to_the_left_from_the_top_of_the_one(mnist_test):
+    skeleton = pen_skeleton(first_of(mnist_test, 1))
+    flag = style_strokes(skeleton, 1, np.random.default_rng(0))[0]
+    (x0, y0), (x1, y1) = flag
+    assert y0 == skeleton[:, 0].min() and x1 < x0 and y1 > y0
+
+
+def test_a_crossed_seven_has_a_bar_across_its_stem(mnist_test):
+    skeleton = pen_skeleton(first_of(mnist_test, 7))
+    [bar] = style_strokes(skeleton, 7, np.random.default_rng(0))
+    (x0, y0), (x1, y1) = bar
+    rows = skeleton[:, 0]
+    stem = skeleton[np.abs(rows - round((y0 + y1) / 2)) <= 1, 1]
+    assert x0 < stem.min() and stem.max() < x1  # across the stem
+    assert rows.min() + 0.3 * np.ptp(rows) < y0 < rows.min() + 0.8 * np.ptp(rows)  # about halfway down
+
+
+@pytest.mark.parametrize("digit", [2, 3, 4, 5, 6, 8, 9])
+def test_other_digits_get_no_style(mnist_test, digit):
+    assert style_strokes(pen_skeleton(first_of(mnist_test, digit)), digit, np.random.default_rng(0)) == []
+
+
+@pytest.mark.parametrize("digit", [0, 1, 7])
+def test_the_shipped_model_reads_styled_digits(shipped_model, mnist_test, digit):
+    images, labels = mnist_test
+    rng = np.random.default_rng(0)
+    chosen = (images[labels == digit][:50, 0] * 255).round().byte().numpy()
+    styled = torch.cat([redraw_as_pen(image, digit, rng, {digit: 1.0}) for image in chosen])
+    read = shipped_model(styled).argmax(1)
+    assert (read == digit).float().mean() >= 0.9
+
+
+# --- real pen data, replayed as a mouse draws ----------------------------------------------------
+
+
+def test_a_pen_path_is_placed_on_the_canvas_as_mouse_points():
+    strokes = [[[0.0, 0.0], [3.0, 40.0], [3.2, 40.1], [10.0, 80.0]], [[20.0, 10.0]]]
+    for seed in range(20):
+        placed = place_on_canvas(strokes, 300, 600, 30, np.random.default_rng(seed))
+        points = np.array([p for stroke in placed for p in stroke])
+        assert points.dtype.kind == "i" and points.min() >= 30 and points.max() <= 570
+        assert np.ptp(points[:, 1]) == 300
+        assert [len(stroke) for stroke in placed] == [4, 1]
+        assert all(a != b for stroke in placed for a, b in zip(stroke, stroke[1:], strict=False))
+
+
+def test_a_tiny_pen_path_does_not_crash():
+    placed = place_on_canvas([[[5, 5], [5, 5.0000001]]], 540, 600, 30, np.random.default_rng(0))
+    assert preprocess(render_strokes(placed)).isfinite().all()
+
+
+def test_pen_digits_load_from_gzipped_json(tmp_path):
+    import gzip
+    import json
+
+    path = tmp_path / "digits.json.gz"
+    with gzip.open(path, "wt") as file:
+        json.dump([{"label": 7, "writer": "w", "strokes": [[[0, 0], [5, 9]]]}], file)
+    assert load_pen_digits(path)[0]["label"] == 7
