@@ -57,30 +57,66 @@ class ModelLoadError(Exception):
 
 
 def load_model(path: str | Path = DEFAULT_MODEL_PATH, device: str | torch.device = "cpu") -> ImageClassifier:
-    """The classifier with the weights in `path`, in eval mode on `device`."""
+    """The classifier with the weights in `path`, in eval mode on `device`.
+
+    Raises ModelLoadError with one line that names the cause, and the fix where there is one.
+    """
     path = Path(path)
     fix = "retrain it with MNIST_TRAIN.ipynb or restore it with `git checkout MNIST_CUDA_MODEL.pt`"
-    if not path.is_file():
+    if path.is_dir():
+        raise ModelLoadError(f"model file {path} is a directory, not a weights file")
+    if not path.exists():
         raise ModelLoadError(f"model file {path} not found: {fix}")
     try:
         # weights_only: a checkpoint from the internet must never be able to run code.
         state_dict = torch.load(path, map_location=device, weights_only=True)
+    except PermissionError:
+        raise ModelLoadError(f"cannot read model file {path}: permission denied") from None
     except Exception as error:  # torch reports truncated, foreign and malicious files each differently
+        if "Unsupported global" in str(error):  # a pickle of Python objects, e.g. torch.save(model)
+            raise ModelLoadError(
+                f"model file {path} is a pickled Python object, not a state_dict, and only plain weights are"
+                " loaded (a pickle can run code): save it with torch.save(model.state_dict(), path)"
+            ) from None
         kind = error.__class__.__name__
         raise ModelLoadError(f"model file {path} is not a PyTorch checkpoint ({kind}): {fix}") from None
     model = ImageClassifier()
-    try:
-        model.load_state_dict(state_dict)
-    except (RuntimeError, TypeError, AttributeError) as error:
-        reason = str(error).splitlines()[0]
-        raise ModelLoadError(f"model file {path} does not hold this network's weights ({reason}): {fix}") from None
+    mismatch = _state_dict_mismatch(model, state_dict)
+    if mismatch:
+        raise ModelLoadError(f"model file {path} does not hold this network's weights ({mismatch}): {fix}")
+    broken = [name for name, tensor in state_dict.items() if tensor.is_floating_point() and not tensor.isfinite().all()]
+    if broken:
+        raise ModelLoadError(f"model file {path} holds NaN or infinite weights ({', '.join(broken)}): {fix}")
+    model.load_state_dict(state_dict)
     return model.to(device).eval()
 
 
+def _state_dict_mismatch(model: nn.Module, state_dict: object) -> str:
+    """What keeps `state_dict` from loading into `model`, in a few words; '' when it fits."""
+    if not isinstance(state_dict, dict) or not all(isinstance(v, torch.Tensor) for v in state_dict.values()):
+        return f"a {type(state_dict).__name__}, not a dict of tensors"
+    expected = model.state_dict()
+    missing = [key for key in expected if key not in state_dict]
+    unexpected = [key for key in state_dict if key not in expected]
+    if missing or unexpected:
+        return "; ".join(f"{what} {', '.join(keys[:3])}{' ...' if len(keys) > 3 else ''}"
+                         for what, keys in [("missing", missing), ("unexpected", unexpected)] if keys)
+    for key, tensor in expected.items():
+        if state_dict[key].shape != tensor.shape:
+            return f"{key} has shape {tuple(state_dict[key].shape)}, this network's {tuple(tensor.shape)}"
+    return ""
+
+
 def save_model(model: nn.Module, path: str | Path) -> None:
-    """Save the state_dict atomically: an interrupted save never leaves a truncated file at `path`."""
+    """Save the state_dict atomically: an interrupted save never leaves a truncated file at `path`.
+
+    Temporary files that saves killed earlier left beside `path` are removed first.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        if not _process_alive(stale.suffixes[-2].lstrip(".")):
+            stale.unlink(missing_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         torch.save({k: v.cpu() for k, v in model.state_dict().items()}, tmp)
@@ -88,6 +124,18 @@ def save_model(model: nn.Module, path: str | Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _process_alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return True  # not a name save_model gives: leave the file alone
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 # --- inference ---------------------------------------------------------------------------------

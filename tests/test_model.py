@@ -1,6 +1,8 @@
-"""model.py: the network, its weights file, and turning a drawing into the model's input."""
+"""model.py: the network, its weights file, predicting and training steps."""
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -78,15 +80,29 @@ def test_interrupted_save_keeps_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "m.pt"
     save_model(ImageClassifier(), path)
     before = path.read_bytes()
+    real_save = torch.save
 
-    def crash(*args, **kwargs):
+    def write_half_then_crash(obj, file, *args, **kwargs):  # as a save killed mid-write
+        real_save(obj, file, *args, **kwargs)
+        with open(file, "r+b") as written:
+            written.truncate(len(before) // 2)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(torch, "save", crash)
+    monkeypatch.setattr(torch, "save", write_half_then_crash)
     with pytest.raises(KeyboardInterrupt):
         save_model(ImageClassifier(), path)
-    assert path.read_bytes() == before
+    assert path.read_bytes() == before  # a save straight to `path` would have left half a file
     assert os.listdir(tmp_path) == ["m.pt"]
+
+
+def test_save_removes_temporary_files_that_killed_saves_left(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".m.pt.{int(dead.stdout)}.tmp"  # from a save whose process is gone
+    stale.write_bytes(b"half a model")
+    alive = tmp_path / f".m.pt.{os.getppid()}.tmp"  # a save still under way elsewhere is left alone
+    alive.write_bytes(b"being written")
+    save_model(ImageClassifier(), tmp_path / "m.pt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m.pt", alive.name])
 
 
 @pytest.mark.parametrize(
@@ -111,8 +127,49 @@ def test_load_model_rejects_a_missing_file(tmp_path):
 
 def test_load_model_rejects_weights_of_another_network(tmp_path):
     torch.save(torch.nn.Linear(784, 10).state_dict(), tmp_path / "other.pt")
-    with pytest.raises(ModelLoadError, match="other.pt does not hold this network's weights"):
+    with pytest.raises(ModelLoadError, match="other.pt does not hold this network's weights.*missing conv1.weight"):
         load_model(tmp_path / "other.pt")
+
+
+def test_load_model_names_a_layer_of_the_wrong_size(tmp_path):
+    state = ImageClassifier().state_dict()
+    state["fc2.weight"] = torch.zeros(5, 128)
+    torch.save(state, tmp_path / "five.pt")
+    with pytest.raises(ModelLoadError, match=r"fc2.weight has shape \(5, 128\), this network's \(10, 128\)"):
+        load_model(tmp_path / "five.pt")
+
+
+def test_load_model_names_a_directory(tmp_path):
+    (tmp_path / "folder.pt").mkdir()
+    with pytest.raises(ModelLoadError, match="folder.pt is a directory, not a weights file"):
+        load_model(tmp_path / "folder.pt")
+
+
+def test_load_model_names_a_file_it_may_not_read(tmp_path, monkeypatch):
+    save_model(ImageClassifier(), tmp_path / "m.pt")
+
+    def denied(*args, **kwargs):  # as for a file of another user's: root reads any file, so chmod cannot show it
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(torch, "load", denied)
+    with pytest.raises(ModelLoadError, match="cannot read model file .*m.pt: permission denied") as error:
+        load_model(tmp_path / "m.pt")
+    assert "retrain" not in str(error.value)  # retraining would not help
+
+
+def test_load_model_explains_a_whole_pickled_model(tmp_path):
+    torch.save(ImageClassifier(), tmp_path / "whole.pt")
+    with pytest.raises(ModelLoadError, match=r"whole.pt is a pickled Python object.*torch.save\(model.state_dict\(\)"):
+        load_model(tmp_path / "whole.pt")
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_load_model_rejects_weights_that_are_not_finite(tmp_path, bad):
+    state = ImageClassifier().state_dict()
+    state["fc1.weight"][3, 7] = bad
+    torch.save(state, tmp_path / "broken.pt")
+    with pytest.raises(ModelLoadError, match="broken.pt holds NaN or infinite weights.*fc1.weight"):
+        load_model(tmp_path / "broken.pt")
 
 
 def test_load_model_refuses_to_run_code_from_a_pickle(tmp_path):
