@@ -26,6 +26,8 @@ CANVAS_SIZE = 600  # the black drawing box on the left; the grey panel takes the
 BRUSH_RADIUS = 30
 FPS_WHILE_DRAWING = 60
 LIVE_INTERVAL = 0.1  # seconds between classifications while the button is held
+# Without a compositor the window's pixels are lost when it is covered, minimized or hidden.
+REPAINT_EVENTS = (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED, pygame.VIDEOEXPOSE)
 
 PANEL_X = CANVAS_SIZE
 CLEAR_BUTTON = pygame.Rect(PANEL_X + 20, 10, 160, 40)
@@ -133,6 +135,8 @@ class DigitApp:
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.drawing:
             self.drawing = False
             self.classify()
+        elif event.type in REPAINT_EVENTS:
+            self.needs_redraw = True
         return True
 
     # --- drawing -------------------------------------------------------------------------------

@@ -222,6 +222,23 @@ def test_main_loop_draws_classifies_and_quits(app, screen):
     assert app.caption().startswith("Digit Recognizer - 1 (")
 
 
+WINDOW_EVENTS = {"exposed": pygame.WINDOWEXPOSED, "shown": pygame.WINDOWSHOWN, "restored": pygame.WINDOWRESTORED,
+                 "video expose": pygame.VIDEOEXPOSE}
+
+
+@pytest.mark.parametrize("kind", WINDOW_EVENTS.values(), ids=WINDOW_EVENTS.keys())
+def test_the_window_is_repainted_when_uncovered_or_restored(app, screen, kind):
+    stroke(app, SEVEN)
+    app.render(screen)
+    screen.fill((0, 0, 0))  # what a covering window or a minimize leaves without a compositor
+    app.handle(pygame.event.Event(kind))
+    assert app.needs_redraw
+    pygame.event.post(pygame.event.Event(kind))
+    pygame.time.set_timer(key(pygame.K_ESCAPE), 100, loops=1)  # quit a moment later, as a user would
+    app.run(screen)
+    assert screen.get_at(play.CLEAR_BUTTON.center)[:3] == play.RED  # painted again
+
+
 def test_closing_the_window_quits(app):
     assert app.handle(pygame.event.Event(pygame.QUIT)) is False
 
