@@ -27,6 +27,8 @@ BRUSH_RADIUS = 30
 FPS_WHILE_DRAWING = 60
 LIVE_INTERVAL = 0.1  # seconds between classifications while the button is held
 # Without a compositor the window's pixels are lost when it is covered, minimized or hidden.
+IDLE_WAKE_MS = 250  # the idle wait's timeout
+INVISIBLE_DRIVERS = ("offscreen", "dummy")  # SDL's fallbacks when there is no display: no window to see
 REPAINT_EVENTS = (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED, pygame.VIDEOEXPOSE)
 
 PANEL_X = CANVAS_SIZE
@@ -183,7 +185,7 @@ class DigitApp:
     # --- main loop -----------------------------------------------------------------------------
 
     def run(self, screen: pygame.Surface) -> None:
-        """Until quit: block on the event queue while idle, at most FPS_WHILE_DRAWING while drawing."""
+        """Until quit: wait on the event queue while idle, at most FPS_WHILE_DRAWING while drawing."""
         clock = pygame.time.Clock()
         running = True
         while running:
@@ -191,7 +193,9 @@ class DigitApp:
                 clock.tick(FPS_WHILE_DRAWING)
                 events = pygame.event.get()
             else:
-                events = [pygame.event.wait()] + pygame.event.get()
+                # SDL's wait does not return for a signal: waking now and then lets Ctrl-C through.
+                first = pygame.event.wait(IDLE_WAKE_MS)
+                events = ([first] if first.type != pygame.NOEVENT else []) + pygame.event.get()
             for event in events:
                 running = running and self.handle(event)
             if self.needs_redraw and running:
@@ -199,17 +203,40 @@ class DigitApp:
                 pygame.display.flip()
 
 
+def open_display() -> str | None:
+    """Start SDL's video; returns why there is no screen to open the window on, or None."""
+    fix = "run it in a desktop session, or over SSH with X forwarding (ssh -X) so that DISPLAY is set"
+    try:
+        pygame.display.init()  # only what the app uses: no audio, so no sound-card warnings
+    except pygame.error as error:
+        return f"cannot open a window ({error}): {fix}"
+    driver = pygame.display.get_driver()
+    if driver in INVISIBLE_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
+        pygame.display.quit()
+        return f"no display to open the window on (SDL fell back to its invisible '{driver}' driver): {fix}"
+    return None
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Draw a digit and watch the CNN recognize it.")
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
-        model = load_model(args.model)
+        return run_app(args.model)
+    except KeyboardInterrupt:  # Ctrl-C in the terminal: quit quietly, whenever it comes
+        return 130
+
+
+def run_app(model_path: str) -> int:
+    problem = open_display()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    try:
+        model = load_model(model_path)
     except ModelLoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    pygame.display.init()  # only what the app uses: no audio, so no sound-card warnings
     pygame.font.init()
     try:
         app = DigitApp(model)  # warmed up before the window opens: ready as soon as it shows

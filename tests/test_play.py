@@ -1,8 +1,10 @@
 """play.py driven headless with synthetic Pygame events, as a user would drive it with the mouse."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pygame
@@ -260,6 +262,31 @@ def test_bad_model_file_exits_1_with_one_line(tmp_path, content):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "missing.pt" in lines[0] and "MNIST_TRAIN.ipynb" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def run_play(env_changes, timeout=120):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    return subprocess.run([sys.executable, "play.py"], cwd=REPO, capture_output=True, text=True,
+                          env={**env, **env_changes}, timeout=timeout)
+
+
+@pytest.mark.parametrize("env, reason", [({}, "no display to open the window on"),
+                                         ({"SDL_VIDEODRIVER": "x11"}, "cannot open a window (x11 not available)")],
+                         ids=["no display", "missing driver"])
+def test_without_a_display_it_exits_1_and_says_why(env, reason):
+    result = run_play(env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert reason in result.stderr.strip().splitlines()[-1] and "DISPLAY" in result.stderr
+
+
+def test_ctrl_c_in_the_terminal_quits_quietly():
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
+    app = subprocess.Popen([sys.executable, "play.py"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    time.sleep(8)  # started and waiting for events by now (if not, the interrupt must be quiet all the same)
+    app.send_signal(signal.SIGINT)
+    _, err = app.communicate(timeout=10)
+    assert app.returncode == 130 and "Traceback" not in err
 
 
 def test_model_is_warmed_up_before_the_first_stroke(screen, shipped_model):
