@@ -2,7 +2,8 @@
 
     python play.py [--model PATH]
 
-Left button draws, the Clear button or C / Backspace / Delete wipes the canvas, Esc quits.
+Left button draws; Ctrl+Z takes back the last stroke and Ctrl+Y (or Ctrl+Shift+Z) brings it back;
+the Clear button or C / Backspace / Delete wipes the canvas; Esc quits.
 """
 
 import argparse
@@ -55,6 +56,12 @@ def draw_stroke(surface: pygame.Surface, start: tuple[float, float], end: tuple[
         pygame.draw.polygon(surface, WHITE, corners)
 
 
+def paint_stroke(surface: pygame.Surface, points: list[tuple[int, int]]) -> None:
+    """Paint a whole stroke as the app paints it live: a dot where it starts, a segment for every move."""
+    for start, end in zip(points[:1] + points[:-1], points, strict=True):
+        draw_stroke(surface, start, end)
+
+
 def on_canvas(pos: tuple[int, int]) -> tuple[int, int]:
     """The nearest point of the canvas to a mouse position."""
     return min(max(pos[0], 0), CANVAS_SIZE - 1), min(max(pos[1], 0), CANVAS_SIZE - 1)
@@ -87,12 +94,34 @@ class DigitApp:
 
     def clear(self) -> None:
         """Wipe the drawing; a stroke under way ends here, so a held button draws no more until pressed again."""
+        self.strokes.clear()
+        self.undone: list[list[tuple[int, int]]] = []  # strokes taken back by undo, the next to come back last
+        self.repaint()
+
+    def undo(self) -> None:
+        """Take back the last stroke (ending it first if the button is still held)."""
+        if self.strokes:
+            self.undone.append(self.strokes.pop())
+            self.repaint()
+
+    def redo(self) -> None:
+        """Bring back the stroke undo took back last."""
+        if self.undone:
+            self.strokes.append(self.undone.pop())
+            self.repaint()
+
+    def repaint(self) -> None:
+        """Paint the canvas anew from the kept strokes, and read them again."""
         self.drawing = False
         self.canvas.fill(BLACK)
-        self.strokes.clear()
-        self.probs: np.ndarray | None = None
-        self.preview = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
-        self.needs_redraw = True
+        for points in self.strokes:
+            paint_stroke(self.canvas, points)
+        if self.strokes:
+            self.classify()
+        else:
+            self.probs: np.ndarray | None = None
+            self.preview = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+            self.needs_redraw = True
 
     def classify(self) -> None:
         """Run the model on the drawing as it is now."""
@@ -117,7 +146,12 @@ class DigitApp:
         if event.type == pygame.KEYDOWN:
             if event.key == pygame.K_ESCAPE:
                 return False
-            if event.key in (pygame.K_c, pygame.K_BACKSPACE, pygame.K_DELETE):
+            ctrl, shift = event.mod & pygame.KMOD_CTRL, event.mod & pygame.KMOD_SHIFT
+            if ctrl and (event.key == pygame.K_y or (event.key == pygame.K_z and shift)):
+                self.redo()
+            elif ctrl and event.key == pygame.K_z:
+                self.undo()
+            elif event.key in (pygame.K_c, pygame.K_BACKSPACE, pygame.K_DELETE):
                 self.clear()
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             if CLEAR_BUTTON.collidepoint(event.pos):
@@ -125,6 +159,7 @@ class DigitApp:
             elif event.pos[0] < CANVAS_SIZE:
                 self.drawing = True
                 self.strokes.append([event.pos])
+                self.undone.clear()  # a new stroke: what was undone stays undone
                 draw_stroke(self.canvas, event.pos, event.pos)
                 self.needs_redraw = True
         elif event.type == pygame.MOUSEMOTION and self.drawing:

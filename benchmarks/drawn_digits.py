@@ -1,17 +1,22 @@
 """How well the shipped model reads digits drawn in the app, at every size and anywhere on the canvas.
 
     python benchmarks/drawn_digits.py --data-root data
+    python benchmarks/drawn_digits.py --digits pen --pen-data ../shared/unipen/digits-dev.json.gz
 
-Each official MNIST *test* digit is redrawn the way a person draws it in play.py: its skeleton
-(thinned at 4x resolution) is the pen's path, scaled to a random height from 120 to 540 px and put at
-a random place where it fits, and traced with the app's round brush (radius 30 px, so the ink is 60 px
-taller) on a black 600x600 canvas. Three ways to read the drawing are compared:
-  app       what play.py does: the pen path redrawn with a proportional pen (model.render_strokes)
-  canvas    the canvas as painted, through model.preprocess (crop, fit to 20 px, centre of mass)
+Two kinds of drawing, each put at a random height from 120 to 540 px and a random place where it fits
+on the black 600x600 canvas, and painted with the app's round brush (radius 30 px):
+  test/validation  official MNIST test digits (or the 5,000 training images MNIST_TRAIN.ipynb holds
+                   out): the digit's skeleton, thinned at 4x resolution, is the pen's path
+  pen              real pen digits written on tablets by many writers (the UNIPEN sample's format):
+                   each pen path replayed as the mouse strokes a person would make
+Three ways to read the drawing are compared:
+  app       what play.py does: the pen path redrawn with a proportional pen (ink.render_strokes)
+  canvas    the canvas as painted, through ink.preprocess (crop, fit to 20 px, centre of mass)
   original  the original app's plain downsampling of the whole canvas to 28x28
-Accuracy is reported overall and per size band. This only measures: nothing here trains or tunes
-the model. Choices such as the redrawn pen's width were made on `--digits validation`, the 5,000
-training images MNIST_TRAIN.ipynb holds out, never on the test digits.
+Accuracy is reported overall and per size band; for pen digits also per class, per stroke count,
+and per class and stroke count (a two-stroke 0 is mostly a slashed zero). This only measures:
+nothing here trains the model. Choices were made on the validation images and the pen sample, never
+on the test digits.
 """
 
 import argparse
@@ -35,7 +40,7 @@ from ink import (  # noqa: E402
     replay_as_mouse,
 )
 from model import DEFAULT_MODEL_PATH, evaluate, load_mnist, load_model  # noqa: E402
-from play import BRUSH_RADIUS, CANVAS_SIZE, draw_stroke  # noqa: E402
+from play import BRUSH_RADIUS, CANVAS_SIZE, paint_stroke  # noqa: E402
 
 BANDS = [(120, 200), (200, 280), (280, 360), (360, 440), (440, 541)]
 VALIDATION_SIZE, SPLIT_SEED = 5000, 0  # MNIST_TRAIN.ipynb's held-out split of the training set
@@ -65,9 +70,8 @@ def digit_strokes(digit: np.ndarray, height: int, rng: np.random.Generator) -> t
 def paint(strokes: Strokes) -> pygame.Surface:
     """The canvas the strokes leave in the app."""
     canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
-    for stroke in strokes:  # as play.DigitApp paints: a dot at the press, a segment for every move
-        for start, end in zip(stroke[:1] + stroke[:-1], stroke, strict=True):
-            draw_stroke(canvas, start, end)
+    for stroke in strokes:
+        paint_stroke(canvas, stroke)
     return canvas
 
 

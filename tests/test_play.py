@@ -26,8 +26,12 @@ def release(pos):
     return pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)
 
 
-def key(k):
-    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="")
+def key(k, mod=0):
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="")
+
+
+UNDO = key(pygame.K_z, pygame.KMOD_LCTRL)
+REDOS = [key(pygame.K_y, pygame.KMOD_LCTRL), key(pygame.K_z, pygame.KMOD_LCTRL | pygame.KMOD_LSHIFT)]
 
 
 def stroke(app, points):
@@ -122,12 +126,70 @@ def test_no_event_order_raises(app, screen):
         return int(rng.integers(-50, 850)), int(rng.integers(-50, 650))
     makers = [lambda: press(anywhere()), lambda: move(anywhere()), lambda: release(anywhere()),
               lambda: press(play.CLEAR_BUTTON.center), lambda: key(pygame.K_c), lambda: key(pygame.K_DELETE),
-              lambda: key(pygame.K_BACKSPACE), lambda: key(pygame.K_a),
+              lambda: key(pygame.K_BACKSPACE), lambda: key(pygame.K_a), lambda: UNDO, lambda: REDOS[0],
               lambda: pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=anywhere(), button=3)]
     for step in range(10_000):
         assert app.handle(makers[rng.integers(len(makers))]()) is True
         if step % 100 == 0:
             app.render(screen)
+
+
+def painted(strokes):
+    canvas = pygame.Surface((play.CANVAS_SIZE, play.CANVAS_SIZE))
+    for points in strokes:
+        play.paint_stroke(canvas, points)
+    return pygame.surfarray.array_red(canvas).T
+
+
+@pytest.mark.parametrize("redo", REDOS, ids=["Ctrl+Y", "Ctrl+Shift+Z"])
+def test_undo_takes_back_the_last_stroke_and_redo_brings_it_back(app, screen, redo):
+    bar = [(250, 300), (400, 300)]
+    stroke(app, SEVEN)
+    stroke(app, bar)
+    with_bar = app.probs.copy()
+    app.handle(UNDO)
+    assert app.strokes == [SEVEN]
+    np.testing.assert_array_equal(canvas_pixels(app), painted([SEVEN]))  # the bar is gone from the canvas
+    np.testing.assert_array_equal(app.preview, play.model_input([SEVEN])[0, 0].numpy())  # and from the input
+    app.handle(redo)
+    assert app.strokes == [SEVEN, bar]
+    np.testing.assert_array_equal(canvas_pixels(app), painted([SEVEN, bar]))
+    np.testing.assert_allclose(app.probs, with_bar)
+    app.render(screen)
+    assert pygame.display.get_caption()[0] == app.caption()
+
+
+def test_undo_of_the_only_stroke_leaves_a_blank_readout_and_extra_undos_do_nothing(app, screen):
+    stroke(app, SEVEN)
+    for _ in range(3):
+        app.handle(UNDO)
+    app.render(screen)
+    assert app.strokes == [] and not canvas_pixels(app).any() and app.prediction() is None
+    assert pygame.display.get_caption()[0] == "Digit Recognizer"
+    app.handle(REDOS[0])
+    assert app.strokes == [SEVEN] and app.prediction()[0] == 7
+
+
+def test_a_new_stroke_or_a_clear_forgets_what_was_undone(app):
+    stroke(app, ONE)
+    app.handle(UNDO)
+    stroke(app, SEVEN)
+    app.handle(REDOS[0])
+    assert app.strokes == [SEVEN]
+    app.handle(UNDO)
+    app.handle(key(pygame.K_c))
+    app.handle(REDOS[0])
+    assert app.strokes == []
+
+
+def test_undo_while_the_button_is_held_takes_back_the_stroke_under_way(app):
+    stroke(app, ONE)
+    app.handle(press(SEVEN[0]))
+    app.handle(move(SEVEN[1]))
+    app.handle(UNDO)
+    app.handle(move(SEVEN[2]))  # the button still held: nothing more is drawn
+    assert app.strokes == [ONE]
+    np.testing.assert_array_equal(canvas_pixels(app), painted([ONE]))
 
 
 @pytest.mark.parametrize("end", [(560, 300), (560, 560)], ids=["horizontal", "diagonal"])
