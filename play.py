@@ -1,16 +1,18 @@
 """Draw a digit with the mouse; the CNN from model.py names it while you draw.
 
-    python play.py [--model PATH]
+    python play.py [--model PATH] [--save-dir DIR]
 
 Left button draws; Ctrl+Z takes back the last stroke and Ctrl+Y (or Ctrl+Shift+Z) brings it back;
-the Clear button or C / Backspace / Delete wipes the canvas; Esc quits.
+Ctrl+S saves the drawing; the Clear button or C / Backspace / Delete wipes the canvas; Esc quits.
 """
 
 import argparse
+import json
 import math
 import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -42,6 +44,8 @@ BAR_LEFT, BAR_WIDTH = PANEL_X + 20, 160
 BLACK, WHITE, GREY = (0, 0, 0), (255, 255, 255), (200, 200, 200)
 RED, GREEN, BAR = (220, 50, 50), (0, 150, 0), (160, 185, 220)
 TEXT = (20, 20, 20)
+STATUS = (140, 140, 140)
+HELP = "Ctrl+Z undo  ·  Ctrl+Y redo  ·  Ctrl+S save  ·  C clear  ·  Esc quit"
 
 
 def draw_stroke(surface: pygame.Surface, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -62,6 +66,28 @@ def paint_stroke(surface: pygame.Surface, points: list[tuple[int, int]]) -> None
         draw_stroke(surface, start, end)
 
 
+def save_drawing(canvas: pygame.Surface, strokes: Strokes, best: tuple[int, float] | None,
+                 probs: np.ndarray | None, folder: Path) -> Path:
+    """Write `drawing-N.png` (the canvas) and `drawing-N.json` (pen path and reading) with a new N; the PNG's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(1, 1_000_000):
+        png = folder / f"drawing-{number}.png"
+        if png.exists():
+            continue
+        try:
+            with open(png.with_suffix(".json"), "x") as file:  # "x": fails rather than overwrite
+                record = {"strokes": [[list(point) for point in stroke] for stroke in strokes],
+                          "digit": None if best is None else best[0],
+                          "probabilities": None if probs is None else [round(float(p), 6) for p in probs],
+                          "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+                json.dump(record, file)
+        except FileExistsError:
+            continue
+        pygame.image.save(canvas, str(png))
+        return png
+    raise FileExistsError(f"no free drawing-N name left in {folder}")
+
+
 def on_canvas(pos: tuple[int, int]) -> tuple[int, int]:
     """The nearest point of the canvas to a mouse position."""
     return min(max(pos[0], 0), CANVAS_SIZE - 1), min(max(pos[1], 0), CANVAS_SIZE - 1)
@@ -79,8 +105,10 @@ def model_input(strokes: Strokes) -> torch.Tensor:
 class DigitApp:
     """The app's state: the drawing, the latest prediction, and how events change them."""
 
-    def __init__(self, model: torch.nn.Module) -> None:
+    def __init__(self, model: torch.nn.Module, save_dir: Path | None = None) -> None:
         self.model = model
+        self.save_dir = Path.cwd() if save_dir is None else Path(save_dir)
+        self.status = HELP  # the line under the drawing: the keys, or what the last save did
         self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
         self.font = pygame.font.Font(None, 34)
         self.small_font = pygame.font.Font(None, 22)
@@ -109,6 +137,18 @@ class DigitApp:
         if self.undone:
             self.strokes.append(self.undone.pop())
             self.repaint()
+
+    def save(self) -> None:
+        """Write the canvas as a PNG and the pen path and reading as JSON, under a name never used before."""
+        if not self.strokes:
+            self.status = "nothing to save: the canvas is blank"
+        else:
+            try:
+                png = save_drawing(self.canvas, self.strokes, self.prediction(), self.probs, self.save_dir)
+                self.status = f"saved {png} and {png.with_suffix('.json').name}"
+            except OSError as error:
+                self.status = f"not saved: {error.strerror or error} ({self.save_dir})"
+        self.needs_redraw = True
 
     def repaint(self) -> None:
         """Paint the canvas anew from the kept strokes, and read them again."""
@@ -151,6 +191,8 @@ class DigitApp:
                 self.redo()
             elif ctrl and event.key == pygame.K_z:
                 self.undo()
+            elif ctrl and event.key == pygame.K_s:
+                self.save()
             elif event.key in (pygame.K_c, pygame.K_BACKSPACE, pygame.K_DELETE):
                 self.clear()
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
@@ -160,6 +202,7 @@ class DigitApp:
                 self.drawing = True
                 self.strokes.append([event.pos])
                 self.undone.clear()  # a new stroke: what was undone stays undone
+                self.status = HELP
                 draw_stroke(self.canvas, event.pos, event.pos)
                 self.needs_redraw = True
         elif event.type == pygame.MOUSEMOTION and self.drawing:
@@ -188,6 +231,7 @@ class DigitApp:
         self._render_clear_button(screen)
         self._render_preview(screen)
         self._render_probabilities(screen)
+        self._render_status(screen)
         if pygame.display.get_caption()[0] != self.caption():  # not once a frame while drawing
             pygame.display.set_caption(self.caption())
         self.needs_redraw = False
@@ -216,6 +260,10 @@ class DigitApp:
                 pygame.draw.rect(screen, BAR, (BAR_LEFT, top + 2, max(1, round(BAR_WIDTH * p)), ROW_HEIGHT - 6))
             color = GREEN if best is not None and digit == best[0] else TEXT
             screen.blit(self.font.render(f"{digit}: {p:.0%}", True, color), (BAR_LEFT + 6, top + 6))
+
+    def _render_status(self, screen: pygame.Surface) -> None:
+        label = self.small_font.render(self.status, True, STATUS)
+        screen.blit(label, (8, CANVAS_SIZE - label.get_height() - 6))
 
     # --- main loop -----------------------------------------------------------------------------
 
@@ -255,14 +303,15 @@ def open_display() -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Draw a digit and watch the CNN recognize it.")
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: %(default)s)")
+    parser.add_argument("--save-dir", type=Path, default=Path.cwd(), help="where Ctrl+S saves (default: here)")
     args = parser.parse_args(argv)
     try:
-        return run_app(args.model)
+        return run_app(args.model, args.save_dir)
     except KeyboardInterrupt:  # Ctrl-C in the terminal: quit quietly, whenever it comes
         return 130
 
 
-def run_app(model_path: str) -> int:
+def run_app(model_path: str, save_dir: Path) -> int:
     problem = open_display()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -274,7 +323,7 @@ def run_app(model_path: str) -> int:
         return 1
     pygame.font.init()
     try:
-        app = DigitApp(model)  # warmed up before the window opens: ready as soon as it shows
+        app = DigitApp(model, save_dir)  # warmed up before the window opens: ready as soon as it shows
         screen = pygame.display.set_mode(WINDOW_SIZE)
         app.render(screen)
         pygame.display.flip()

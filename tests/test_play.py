@@ -1,5 +1,6 @@
 """play.py driven headless with synthetic Pygame events, as a user would drive it with the mouse."""
 
+import json
 import os
 import signal
 import subprocess
@@ -190,6 +191,45 @@ def test_undo_while_the_button_is_held_takes_back_the_stroke_under_way(app):
     app.handle(move(SEVEN[2]))  # the button still held: nothing more is drawn
     assert app.strokes == [ONE]
     np.testing.assert_array_equal(canvas_pixels(app), painted([ONE]))
+
+
+SAVE = key(pygame.K_s, pygame.KMOD_LCTRL)
+
+
+def test_ctrl_s_saves_the_canvas_the_pen_path_and_the_reading(screen, shipped_model, tmp_path):
+    app = play.DigitApp(shipped_model, save_dir=tmp_path / "drawings")
+    stroke(app, SEVEN)
+    app.handle(SAVE)
+    png, record = tmp_path / "drawings" / "drawing-1.png", tmp_path / "drawings" / "drawing-1.json"
+    saved = json.loads(record.read_text())
+    assert saved["strokes"] == [[list(p) for p in SEVEN]] and saved["digit"] == 7
+    assert saved["probabilities"] == pytest.approx(app.probs.tolist(), abs=1e-5)
+    np.testing.assert_array_equal(pygame.surfarray.array_red(pygame.image.load(str(png))).T, canvas_pixels(app))
+    assert str(png) in app.status
+    app.render(screen)  # the status line is drawn under the drawing
+
+
+def test_a_save_never_overwrites_a_file(screen, shipped_model, tmp_path):
+    (tmp_path / "drawing-1.png").write_bytes(b"someone's picture")
+    (tmp_path / "drawing-2.json").write_text("{}")
+    app = play.DigitApp(shipped_model, save_dir=tmp_path)
+    stroke(app, ONE)
+    app.handle(SAVE)
+    app.handle(SAVE)
+    assert (tmp_path / "drawing-1.png").read_bytes() == b"someone's picture"
+    assert (tmp_path / "drawing-2.json").read_text() == "{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["drawing-1.png", "drawing-2.json", "drawing-3.png", "drawing-3.json", "drawing-4.png", "drawing-4.json"])
+
+
+def test_saving_a_blank_canvas_or_to_a_folder_it_cannot_write_says_so(screen, shipped_model, tmp_path):
+    (tmp_path / "a file").write_text("")
+    app = play.DigitApp(shipped_model, save_dir=tmp_path / "a file" / "below")
+    app.handle(SAVE)
+    assert app.status.startswith("nothing to save")
+    stroke(app, ONE)
+    app.handle(SAVE)
+    assert app.status.startswith("not saved") and "a file" in app.status
 
 
 @pytest.mark.parametrize("end", [(560, 300), (560, 560)], ids=["horizontal", "diagonal"])
