@@ -248,3 +248,44 @@ def place_on_canvas(strokes: Strokes, height: float, canvas_size: int, margin: i
         keep = np.r_[True, (np.diff(xy, axis=0) != 0).any(axis=1)]
         placed.append([tuple(p) for p in xy[keep].tolist()])
     return placed
+
+
+# --- pictures of digits: scans, photos, MNIST-style images ---------------------------------------
+
+PICTURE_SIDE = 600  # larger pictures are shrunk first: a digit needs no more
+SPECK_SHARE = 0.1  # ink blobs smaller than this share of the largest are specks, not strokes
+
+
+class PictureError(ValueError):
+    """The file is not a picture that can be read."""
+
+
+def read_picture(path: str | Path) -> np.ndarray:
+    """A picture of a digit as a canvas for `preprocess`: uint8, white ink on black, specks removed.
+
+    Takes dark ink on light paper (a scan or a phone photo, unevenly lit) or light ink on dark (an
+    MNIST-style image). The ink is made the bright side, the lighting evened out by subtracting a
+    heavily blurred copy, the ink told from the paper by Otsu's threshold, and only the large
+    blobs kept.
+    """
+    from scipy import ndimage
+    from skimage.filters import threshold_otsu
+
+    try:
+        with Image.open(path) as picture:
+            picture.thumbnail((PICTURE_SIDE, PICTURE_SIDE))
+            gray = np.asarray(picture.convert("L"), dtype=np.float32)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise PictureError(f"{path} is not a picture that can be read ({error.__class__.__name__})") from None
+    if np.median(gray) > 127:  # mostly light: dark ink on paper
+        gray = 255 - gray
+    background = ndimage.gaussian_filter(gray, sigma=max(gray.shape) / 8)
+    ink = np.clip(gray - background, 0, None) if min(gray.shape) > IMAGE_SIZE else gray
+    if np.ptp(ink) < 1:
+        return np.zeros((1, 1), dtype=np.uint8)  # a blank picture
+    mask = ink > threshold_otsu(ink)
+    blobs, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    sizes = np.bincount(blobs.ravel())[1:]
+    mask = np.isin(blobs, 1 + np.flatnonzero(sizes >= SPECK_SHARE * sizes.max()))
+    strength = np.percentile(ink[mask], 90)
+    return (np.clip(ink / strength, 0, 1) * mask * 255).astype(np.uint8)

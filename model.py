@@ -1,11 +1,13 @@
 """The digit classifier shared by the training notebook, the app, the benchmarks and the tests.
 
     python model.py --data-root data     # accuracy of the shipped weights on the MNIST test set
+    python model.py predict FILE...      # the digit in each picture: a scan, a photo, an MNIST-style image
 """
 
 import argparse
 import math
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ink import DIGIT_BOX, IMAGE_SIZE, preprocess
+from ink import DIGIT_BOX, IMAGE_SIZE, PictureError, preprocess, read_picture
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "MNIST_CUDA_MODEL.pt"
 NUM_CLASSES = 10
@@ -261,22 +263,51 @@ def _autocast(device: torch.device) -> torch.autocast:
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Accuracy of a trained model on the official MNIST test set.")
-    parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: the shipped model)")
-    parser.add_argument("--data-root", default="data", help="MNIST folder; downloaded there if missing")
-    args = parser.parse_args()
-    try:
-        model = load_model(args.model)
-    except ModelLoadError as error:
-        raise SystemExit(f"error: {error}") from None
-    images, labels = load_mnist(args.data_root, train=False)
+def print_test_accuracy(model: nn.Module, data_root: str) -> int:
+    images, labels = load_mnist(data_root, train=False)
     _, accuracy, predictions = evaluate(model, images, labels)
     print(f"test accuracy: {accuracy:.2%} ({(predictions == labels).sum()} / {len(labels)})")
     for digit in range(NUM_CLASSES):
         mask = labels == digit
         print(f"  {digit}: {(predictions[mask] == digit).float().mean():.2%} of {mask.sum()}")
+    return 0
+
+
+def print_predictions(model: nn.Module, paths: list[str]) -> int:
+    """One line per picture: the digit and its probability, or why it could not be read."""
+    failed = False
+    for path in paths:
+        try:
+            probs = predict(model, read_picture(path))
+        except PictureError as error:
+            print(f"{path}: error: {error}")
+            failed = True
+            continue
+        digit = int(probs.argmax())
+        print(f"{path}: {digit} ({probs[digit]:.1%})")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Accuracy of a trained model on the official MNIST test set, or the digits in pictures.",
+        epilog="python model.py predict FILE...  reads each picture (scan, photo, or MNIST-style image)",
+    )
+    parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: the shipped model)")
+    parser.add_argument("--data-root", default="data", help="MNIST folder; downloaded there if missing")
+    commands = parser.add_subparsers(dest="command")
+    reading = commands.add_parser("predict", help="the digit in each picture, one line per file")
+    reading.add_argument("files", nargs="+", metavar="FILE")
+    args = parser.parse_args(argv)
+    try:
+        model = load_model(args.model)
+    except ModelLoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.command == "predict":
+        return print_predictions(model, args.files)
+    return print_test_accuracy(model, args.data_root)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,9 +1,10 @@
 """Draw a digit with the mouse; the CNN from model.py names it while you draw.
 
-    python play.py [--model PATH] [--save-dir DIR]
+    python play.py [--model PATH] [--save-dir DIR] [--image PICTURE]
 
 Left button draws; Ctrl+Z takes back the last stroke and Ctrl+Y (or Ctrl+Shift+Z) brings it back;
-Ctrl+S saves the drawing; the Clear button or C / Backspace / Delete wipes the canvas; Esc quits.
+Ctrl+S saves the drawing; a picture dropped on the window (or given with --image) is read; the
+Clear button or C / Backspace / Delete wipes the canvas; Esc quits.
 """
 
 import argparse
@@ -20,7 +21,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 import pygame  # noqa: E402
 import torch  # noqa: E402
 
-from ink import IMAGE_SIZE, Strokes, preprocess, render_strokes  # noqa: E402
+from ink import IMAGE_SIZE, PictureError, Strokes, preprocess, read_picture, render_strokes  # noqa: E402
 from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, probabilities  # noqa: E402
 
 TITLE = "Digit Recognizer"
@@ -122,6 +123,7 @@ class DigitApp:
 
     def clear(self) -> None:
         """Wipe the drawing; a stroke under way ends here, so a held button draws no more until pressed again."""
+        self.showing_picture = False
         self.strokes.clear()
         self.undone: list[list[tuple[int, int]]] = []  # strokes taken back by undo, the next to come back last
         self.repaint()
@@ -137,6 +139,25 @@ class DigitApp:
         if self.undone:
             self.strokes.append(self.undone.pop())
             self.repaint()
+
+    def show_picture(self, path: str | Path) -> None:
+        """Read the digit in a picture file: it fills the canvas, and the readout is the model's reading of it."""
+        try:
+            ink = read_picture(path)
+        except PictureError as error:
+            self.status = str(error)
+            self.needs_redraw = True
+            return
+        self.clear()
+        image = preprocess(ink)
+        self.preview = image[0, 0].numpy()
+        self.probs = probabilities(self.model, image) if image.any() else None
+        scale = CANVAS_SIZE / max(ink.shape)
+        picture = pygame.surfarray.make_surface(np.stack([ink.T] * 3, axis=-1))
+        size = (round(ink.shape[1] * scale), round(ink.shape[0] * scale))
+        self.canvas.blit(pygame.transform.smoothscale(picture, size), (0, 0))
+        self.status = f"read {Path(path).name}: draw to start again"
+        self.showing_picture = True
 
     def save(self) -> None:
         """Write the canvas as a PNG and the pen path and reading as JSON, under a name never used before."""
@@ -199,6 +220,8 @@ class DigitApp:
             if CLEAR_BUTTON.collidepoint(event.pos):
                 self.clear()
             elif event.pos[0] < CANVAS_SIZE:
+                if self.showing_picture:
+                    self.clear()
                 self.drawing = True
                 self.strokes.append([event.pos])
                 self.undone.clear()  # a new stroke: what was undone stays undone
@@ -215,6 +238,8 @@ class DigitApp:
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.drawing:
             self.drawing = False
             self.classify()
+        elif event.type == pygame.DROPFILE:
+            self.show_picture(event.file)
         elif event.type in REPAINT_EVENTS:
             self.needs_redraw = True
         return True
@@ -304,14 +329,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Draw a digit and watch the CNN recognize it.")
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: %(default)s)")
     parser.add_argument("--save-dir", type=Path, default=Path.cwd(), help="where Ctrl+S saves (default: here)")
+    parser.add_argument("--image", help="start by reading the digit in this picture (or drop one on the window)")
     args = parser.parse_args(argv)
     try:
-        return run_app(args.model, args.save_dir)
+        return run_app(args.model, args.save_dir, args.image)
     except KeyboardInterrupt:  # Ctrl-C in the terminal: quit quietly, whenever it comes
         return 130
 
 
-def run_app(model_path: str, save_dir: Path) -> int:
+def run_app(model_path: str, save_dir: Path, image: str | None = None) -> int:
     problem = open_display()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -324,6 +350,8 @@ def run_app(model_path: str, save_dir: Path) -> int:
     pygame.font.init()
     try:
         app = DigitApp(model, save_dir)  # warmed up before the window opens: ready as soon as it shows
+        if image:
+            app.show_picture(image)
         screen = pygame.display.set_mode(WINDOW_SIZE)
         app.render(screen)
         pygame.display.flip()

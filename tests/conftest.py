@@ -17,6 +17,12 @@ def mnist_root() -> str:
 
 
 @pytest.fixture(scope="session")
+def pen_digits() -> str | None:
+    """Real pen digits to read (CI: the UNIPEN sample in ../shared/unipen), from $PEN_DIGITS; None if unset."""
+    return os.environ.get("PEN_DIGITS")
+
+
+@pytest.fixture(scope="session")
 def mnist_test(mnist_root):
     return load_mnist(mnist_root, train=False)
 

@@ -3,20 +3,24 @@
 import numpy as np
 import pytest
 import torch
+from conftest import REPO
+from PIL import Image
 from scipy import ndimage
 
 from ink import (
     PEN_PATH_SIZE,
     PEN_RATIO,
+    PictureError,
     load_pen_digits,
     pen_skeleton,
     place_on_canvas,
     preprocess,
+    read_picture,
     redraw_as_pen,
     render_strokes,
     style_strokes,
 )
-from model import probabilities
+from model import predict, probabilities
 
 # --- preprocessing -----------------------------------------------------------------------------
 
@@ -221,3 +225,58 @@ def test_pen_digits_load_from_gzipped_json(tmp_path):
     with gzip.open(path, "wt") as file:
         json.dump([{"label": 7, "writer": "w", "strokes": [[[0, 0], [5, 9]]]}], file)
     assert load_pen_digits(path)[0]["label"] == 7
+
+
+# --- pictures of digits ------------------------------------------------------------------------
+
+PHOTO = REPO / "Assets" / "photo_of_a_digit.jpg"  # made by Assets/screenshots.py: an MNIST 4, photographed
+
+
+def test_a_photographed_digit_is_read(shipped_model):
+    ink = read_picture(PHOTO)
+    assert ink.dtype == np.uint8 and ink.ndim == 2
+    assert predict(shipped_model, ink).argmax() == 4
+
+
+def test_mnist_style_pictures_are_read_as_they_are(shipped_model, mnist_test, tmp_path):
+    images, labels = mnist_test
+    right = 0
+    for i in range(20):
+        path = tmp_path / f"{i}.png"
+        Image.fromarray((images[i, 0] * 255).byte().numpy()).save(path)
+        right += int(predict(shipped_model, read_picture(path)).argmax() == labels[i])
+    assert right >= 19
+
+
+def test_dark_ink_on_light_paper_reads_like_light_on_dark(tmp_path):
+    bright = np.zeros((300, 200), dtype=np.uint8)
+    bright[40:260, 90:120] = 255
+    Image.fromarray(bright).save(tmp_path / "light_on_dark.png")
+    Image.fromarray(255 - bright).save(tmp_path / "dark_on_light.png")
+    a, b = (preprocess(read_picture(tmp_path / name)) for name in ["light_on_dark.png", "dark_on_light.png"])
+    torch.testing.assert_close(a, b, atol=0.05, rtol=0)
+
+
+def test_specks_are_dropped(tmp_path):
+    picture = np.full((400, 400), 230, dtype=np.uint8)  # paper
+    picture[100:300, 180:200] = 20  # a 1
+    for y, x in [(20, 20), (380, 30), (350, 370)]:
+        picture[y : y + 3, x : x + 3] = 20  # dust
+    Image.fromarray(picture).save(tmp_path / "dusty.png")
+    ink = read_picture(tmp_path / "dusty.png")
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    assert (rows.min(), rows.max(), cols.min(), cols.max()) == (100, 299, 180, 199)
+
+
+def test_a_blank_picture_is_blank(tmp_path):
+    Image.new("L", (100, 80), 255).save(tmp_path / "white.png")
+    assert not preprocess(read_picture(tmp_path / "white.png")).any()
+
+
+@pytest.mark.parametrize("content", [b"", b"just some text\n", b"\x89PNG\r\n\x1a\n broken"],
+                         ids=["empty", "text", "broken"])
+def test_a_file_that_is_not_a_picture_gets_one_clear_error(tmp_path, content):
+    path = tmp_path / "notes.png"
+    path.write_bytes(content)
+    with pytest.raises(PictureError, match="notes.png is not a picture"):
+        read_picture(path)

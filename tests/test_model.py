@@ -243,3 +243,20 @@ def test_weight_average_ramps_up_its_decay():
     average.update_parameters(model)
     # The second step averages with decay 2/11, not 0.999: short runs still average trained weights.
     torch.testing.assert_close(average.module.weight, start * 2 / 11 + 9 / 11)
+
+
+def test_predict_command_prints_one_line_per_file(tmp_path):
+    bar = np.zeros((300, 200), dtype=np.uint8)
+    bar[40:260, 90:120] = 255
+    Image.fromarray(bar).save(tmp_path / "one.png")
+    (tmp_path / "notes.txt").write_text("not a picture")
+    photo = DEFAULT_MODEL_PATH.parent / "Assets" / "photo_of_a_digit.jpg"
+    files = [str(photo), str(tmp_path / "one.png"), str(tmp_path / "notes.txt")]
+    result = subprocess.run([sys.executable, "model.py", "predict", *files], cwd=DEFAULT_MODEL_PATH.parent,
+                            capture_output=True, text=True, timeout=120)
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3 and "Traceback" not in result.stderr
+    assert lines[0].startswith(f"{photo}: 4 (") and lines[1].startswith(f"{tmp_path / 'one.png'}: 1 (")
+    assert lines[2] == f"{tmp_path / 'notes.txt'}: error: {tmp_path / 'notes.txt'} is not a picture that can be read " \
+                       "(UnidentifiedImageError)"
+    assert result.returncode == 1  # one file could not be read

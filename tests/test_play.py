@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -230,6 +231,55 @@ def test_saving_a_blank_canvas_or_to_a_folder_it_cannot_write_says_so(screen, sh
     stroke(app, ONE)
     app.handle(SAVE)
     assert app.status.startswith("not saved") and "a file" in app.status
+
+
+PHOTO = REPO / "Assets" / "photo_of_a_digit.jpg"  # an MNIST 4, printed and photographed
+
+
+def drop(path):
+    return pygame.event.Event(pygame.DROPFILE, file=str(path))
+
+
+def test_a_picture_dropped_on_the_window_is_read(app, screen):
+    stroke(app, SEVEN)
+    app.handle(drop(PHOTO))
+    app.render(screen)
+    assert app.prediction()[0] == 4 and app.strokes == []
+    assert app.preview.any() and canvas_pixels(app).any()  # the picture's ink fills the canvas
+    assert "photo_of_a_digit.jpg" in app.status
+    assert pygame.display.get_caption()[0].startswith("Digit Recognizer - 4 (")
+    stroke(app, ONE)  # drawing starts afresh
+    np.testing.assert_array_equal(canvas_pixels(app), painted([ONE]))
+    assert app.strokes == [ONE] and app.prediction()[0] == 1
+
+
+def test_a_file_that_is_not_a_picture_is_reported_and_nothing_is_lost(app, screen, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    stroke(app, SEVEN)
+    app.handle(drop(tmp_path / "notes.txt"))
+    app.render(screen)
+    assert "notes.txt is not a picture" in app.status
+    assert app.strokes == [SEVEN] and app.prediction()[0] == 7
+
+
+def test_image_option_starts_with_the_picture_read(monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    captions = []
+
+    def watch_then_quit():  # as a user would: look at the window, then press Esc
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not captions:
+            caption = pygame.display.get_caption() if pygame.display.get_init() else ()
+            if caption and caption[0].startswith("Digit Recognizer - "):  # a reading is shown
+                captions.append(caption[0])
+            time.sleep(0.01)
+        pygame.event.post(key(pygame.K_ESCAPE))
+
+    watcher = threading.Thread(target=watch_then_quit)
+    watcher.start()
+    assert play.main(["--image", str(PHOTO)]) == 0
+    watcher.join()
+    assert captions and captions[0].startswith("Digit Recognizer - 4 (")
 
 
 @pytest.mark.parametrize("end", [(560, 300), (560, 560)], ids=["horizontal", "diagonal"])
