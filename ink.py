@@ -89,39 +89,115 @@ def render_strokes(strokes: Strokes, pen_ratio: float = PEN_RATIO) -> np.ndarray
     `pen_ratio` of the ink's size. Returns a uint8 image (white ink on black) for `preprocess`; no
     points give a blank one.
     """
-    points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
-    points = [p for p in points if len(p)]
-    if not points:
-        return np.zeros((1, 1), dtype=np.uint8)
-    every = np.concatenate(points)
-    low = every.min(axis=0)
-    scale = PEN_PATH_SIZE / max(float((every.max(axis=0) - low).max()), 1.0)  # a lone dot has no size
-    width = pen_ratio / (1 - pen_ratio) * PEN_PATH_SIZE  # so that width = pen_ratio * (path + width)
-    radius = width / 2
-    side = math.ceil(PEN_PATH_SIZE + width) + 2
-    image = Image.new("L", (side, side))
-    pen = ImageDraw.Draw(image)
-    for stroke in points:
-        xy = (stroke - low) * scale + radius + 1
-        pen.line(xy.ravel().tolist(), fill=255, width=round(width))
-        for x, y in _pen_tips(xy):
-            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
-    return np.asarray(image)
+    return PenPath(pen_ratio).image(strokes)
 
 
-def _pen_tips(path: np.ndarray) -> np.ndarray:
-    """Where a pen drawn as straight segments needs a round tip: both ends and every sharp turn.
+class PenPath:
+    """`render_strokes` for a drawing in progress: each call draws only what was added since the last.
 
-    (PIL can round every joint itself, but on a mouse-drawn stroke that is 15 times slower.)
+    While strokes are only added to (points at the end of the last stroke, or new strokes) inside the
+    drawing's bounding box so far, a call costs the same however long the drawing already is;
+    anything else (a stroke taken back, the box grown) redraws it all. The image is the same either way.
+
+    The pen is a wide polyline with round tips at both ends of a stroke and at every turn sharper than
+    SHARP_TURN_COS: PIL can round every joint itself, but on a mouse-drawn stroke that is 15 times slower.
     """
-    moves = np.diff(path, axis=0)
-    moves = moves[moves.any(axis=1)]  # a mouse at rest has no heading
-    lengths = np.hypot(moves[:, 0], moves[:, 1])
-    sharp = (moves[:-1] * moves[1:]).sum(axis=1) < SHARP_TURN_COS * lengths[:-1] * lengths[1:]
-    turns = path[0] + np.cumsum(moves, axis=0)[:-1][sharp]  # where the move before each sharp turn ends
-    return np.concatenate([path[:1], turns, path[-1:]])
 
+    def __init__(self, pen_ratio: float = PEN_RATIO) -> None:
+        self.width = pen_ratio / (1 - pen_ratio) * PEN_PATH_SIZE  # so that width = pen_ratio * (path + width)
+        self.radius = self.width / 2
+        self.side = math.ceil(PEN_PATH_SIZE + self.width) + 2
+        self._reset(None)
 
+    def image(self, strokes: Strokes) -> np.ndarray:
+        new = self._new_points(strokes)
+        if new is None or not self._inside(new):
+            self._reset(strokes)
+            new = self._new_points(strokes)
+        for i in range(len(self._strokes), len(strokes)):
+            self._strokes.append(strokes[i])
+            self._counts.append(0)
+        for i, points in new.items():
+            self._draw(i, points)
+        if self._open is None:
+            return np.zeros((1, 1), dtype=np.uint8)
+        image = self._base.copy()  # the last stroke's end tip moves on as it grows: drawn on a copy
+        self._tip(ImageDraw.Draw(image), self._last_point[self._open])
+        return np.asarray(image)
+
+    def _reset(self, strokes: Strokes | None) -> None:
+        """Start over: an empty image framed for the bounding box of `strokes`."""
+        self._strokes: list = []  # the caller's strokes drawn so far ...
+        self._counts: list[int] = []  # ... how many points of each ...
+        self._last_point: dict[int, np.ndarray] = {}  # ... where each ends, in image coordinates ...
+        self._last_move: dict[int, np.ndarray] = {}  # ... the last move it made ...
+        self._start: dict[int, np.ndarray] = {}  # ... where it starts ...
+        self._travel: dict[int, np.ndarray] = {}  # ... and the sum of its moves
+        self._open: int | None = None  # the stroke whose end tip is not on the base yet
+        self._base = Image.new("L", (self.side, self.side))
+        self._low = self._high = None
+        every = [point for stroke in strokes or [] for point in stroke]
+        if every:
+            every = np.asarray(every, dtype=np.float64).reshape(-1, 2)
+            self._low, self._high = every.min(axis=0), every.max(axis=0)
+            self._scale = PEN_PATH_SIZE / max(float((self._high - self._low).max()), 1.0)  # a dot has no size
+
+    def _new_points(self, strokes: Strokes) -> dict[int, np.ndarray] | None:
+        """The points of each stroke not drawn yet; None if something drawn has changed."""
+        drawn = len(self._strokes)
+        if len(strokes) < drawn or any(strokes[i] is not self._strokes[i] for i in range(drawn)):
+            return None
+        finished, shrunk = range(drawn - 1), drawn and len(strokes[drawn - 1]) < self._counts[drawn - 1]
+        if shrunk or any(len(strokes[i]) != self._counts[i] for i in finished):
+            return None
+        new = {}
+        for i in range(max(drawn - 1, 0), len(strokes)):
+            start = self._counts[i] if i < drawn else 0
+            if len(strokes[i]) > start:
+                new[i] = np.asarray(strokes[i][start:], dtype=np.float64).reshape(-1, 2)
+        return new
+
+    def _inside(self, new: dict[int, np.ndarray]) -> bool:
+        if self._low is None:
+            return not new
+        return all((points >= self._low).all() and (points <= self._high).all() for points in new.values())
+
+    def _draw(self, i: int, points: np.ndarray) -> None:
+        pen = ImageDraw.Draw(self._base)
+        if self._open is not None and self._open != i:
+            self._tip(pen, self._last_point[self._open])  # that stroke is finished: its end tip stays
+        self._open = i
+        xy = (points - self._low) * self._scale + self.radius + 1
+        if i in self._last_point:
+            path = np.concatenate([self._last_point[i][None], xy])
+        else:
+            path = xy
+            self._start[i], self._travel[i] = xy[0], np.zeros(2)
+            self._tip(pen, xy[0])
+        pen.line(path.ravel().tolist(), fill=255, width=round(self.width))
+        moves = np.diff(path, axis=0)
+        moves = moves[moves.any(axis=1)]  # a mouse at rest has no heading
+        # Where each move ends: the stroke's start plus the moves so far, summed in the same order as
+        # a redraw of the whole stroke sums them, so that both put the tips at the same points.
+        travel = np.cumsum(np.concatenate([self._travel[i][None], moves]), axis=0)
+        self._travel[i] = travel[-1]
+        ends = self._start[i] + travel
+        if i in self._last_move:  # the turn from the last move drawn to the first new one counts too
+            moves = np.concatenate([self._last_move[i][None], moves])
+        else:
+            ends = ends[1:]
+        lengths = np.hypot(moves[:, 0], moves[:, 1])
+        sharp = (moves[:-1] * moves[1:]).sum(axis=1) < SHARP_TURN_COS * lengths[:-1] * lengths[1:]
+        for point in ends[:-1][sharp]:  # where the move before each sharp turn ends
+            self._tip(pen, point)
+        if len(moves):
+            self._last_move[i] = moves[-1]
+        self._last_point[i] = path[-1]
+        self._counts[i] += len(points)
+
+    def _tip(self, pen: ImageDraw.ImageDraw, point: np.ndarray) -> None:
+        x, y = point
+        pen.ellipse((x - self.radius, y - self.radius, x + self.radius, y + self.radius), fill=255)
 
 
 # --- MNIST digits redrawn as pen paths, in the writing styles MNIST lacks -----------------------

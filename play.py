@@ -21,7 +21,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 import pygame  # noqa: E402
 import torch  # noqa: E402
 
-from ink import IMAGE_SIZE, PictureError, Strokes, preprocess, read_picture, render_strokes  # noqa: E402
+import ink  # noqa: E402
 from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, probabilities  # noqa: E402
 
 TITLE = "Digit Recognizer"
@@ -67,7 +67,7 @@ def paint_stroke(surface: pygame.Surface, points: list[tuple[int, int]]) -> None
         draw_stroke(surface, start, end)
 
 
-def save_drawing(canvas: pygame.Surface, strokes: Strokes, best: tuple[int, float] | None,
+def save_drawing(canvas: pygame.Surface, strokes: ink.Strokes, best: tuple[int, float] | None,
                  probs: np.ndarray | None, folder: Path) -> Path:
     """Write `drawing-N.png` (the canvas) and `drawing-N.json` (pen path and reading) with a new N; the PNG's path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,13 +94,14 @@ def on_canvas(pos: tuple[int, int]) -> tuple[int, int]:
     return min(max(pos[0], 0), CANVAS_SIZE - 1), min(max(pos[1], 0), CANVAS_SIZE - 1)
 
 
-def model_input(strokes: Strokes) -> torch.Tensor:
+def model_input(strokes: ink.Strokes, pen_path: "ink.PenPath | None" = None) -> torch.Tensor:
     """The (1, 1, 28, 28) input the model gets for a drawing: its pen path, not the fat brush.
 
     The canvas shows the strokes as drawn; the model reads the path redrawn with a pen that scales
-    with the drawing (ink.render_strokes), so a digit drawn small keeps its open loops.
+    with the drawing (ink.render_strokes), so a digit drawn small keeps its open loops. A `pen_path`
+    kept from one call to the next draws only what was added since, so a long drawing reads as fast.
     """
-    return preprocess(render_strokes(strokes))
+    return ink.preprocess(pen_path.image(strokes) if pen_path else ink.render_strokes(strokes))
 
 
 class DigitApp:
@@ -110,6 +111,7 @@ class DigitApp:
         self.model = model
         self.save_dir = Path.cwd() if save_dir is None else Path(save_dir)
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
+        self.pen_path = ink.PenPath()  # the redrawn pen path, kept up to date stroke by stroke
         self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
         self.font = pygame.font.Font(None, 34)
         self.small_font = pygame.font.Font(None, 22)
@@ -143,19 +145,19 @@ class DigitApp:
     def show_picture(self, path: str | Path) -> None:
         """Read the digit in a picture file: it fills the canvas, and the readout is the model's reading of it."""
         try:
-            ink = read_picture(path)
-        except PictureError as error:
+            picture = ink.read_picture(path)
+        except ink.PictureError as error:
             self.status = str(error)
             self.needs_redraw = True
             return
         self.clear()
-        image = preprocess(ink)
+        image = ink.preprocess(picture)
         self.preview = image[0, 0].numpy()
         self.probs = probabilities(self.model, image) if image.any() else None
-        scale = CANVAS_SIZE / max(ink.shape)
-        picture = pygame.surfarray.make_surface(np.stack([ink.T] * 3, axis=-1))
-        size = (round(ink.shape[1] * scale), round(ink.shape[0] * scale))
-        self.canvas.blit(pygame.transform.smoothscale(picture, size), (0, 0))
+        scale = CANVAS_SIZE / max(picture.shape)
+        size = (round(picture.shape[1] * scale), round(picture.shape[0] * scale))
+        surface = pygame.surfarray.make_surface(np.stack([picture.T] * 3, axis=-1))
+        self.canvas.blit(pygame.transform.smoothscale(surface, size), (0, 0))
         self.status = f"read {Path(path).name}: draw to start again"
         self.showing_picture = True
 
@@ -181,12 +183,12 @@ class DigitApp:
             self.classify()
         else:
             self.probs: np.ndarray | None = None
-            self.preview = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+            self.preview = np.zeros((ink.IMAGE_SIZE, ink.IMAGE_SIZE), dtype=np.float32)
             self.needs_redraw = True
 
     def classify(self) -> None:
         """Run the model on the drawing as it is now."""
-        image = model_input(self.strokes)
+        image = model_input(self.strokes, self.pen_path)
         self.preview = image[0, 0].numpy()
         self.probs = probabilities(self.model, image) if image.any() else None
         self.last_classified = time.monotonic()
@@ -270,7 +272,7 @@ class DigitApp:
         """What the model sees, pixel for pixel: nearest-neighbour enlargement of its 28x28 input."""
         gray = (self.preview * 255).astype(np.uint8).T  # back to surfarray's (x, y) order
         small = pygame.surfarray.make_surface(np.stack([gray] * 3, axis=-1))
-        side = IMAGE_SIZE * PREVIEW_SCALE
+        side = ink.IMAGE_SIZE * PREVIEW_SCALE
         screen.blit(pygame.transform.scale(small, (side, side)), PREVIEW_POS)
         pygame.draw.rect(screen, TEXT, (*PREVIEW_POS, side, side), width=1)
         label = self.small_font.render("model input (28x28)", True, TEXT)
