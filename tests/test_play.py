@@ -322,9 +322,11 @@ def ellipse(cx, cy, rx, ry, points=40):
     return [(round(cx - rx * np.cos(a + np.pi / 2)), round(cy + ry * np.sin(a))) for a in angles]
 
 
+NOT_YET = pytest.mark.xfail(strict=True, reason="issue #9: the shipped model has not learned slashed zeros yet")
 STYLED = {
-    "slashed zero": ([ellipse(300, 300, 110, 180), [(200, 470), (400, 130)]], 0),
-    "slashed zero, one stroke": ([ellipse(300, 300, 110, 180) + [(210, 470), (400, 130)]], 0),
+    "slashed zero": pytest.param([ellipse(300, 300, 110, 180), [(200, 470), (400, 130)]], 0, marks=NOT_YET),
+    "slashed zero, one stroke": pytest.param([ellipse(300, 300, 110, 180) + [(210, 470), (400, 130)]], 0,
+                                             marks=NOT_YET),
     "flagged one": ([[(230, 200), (320, 90), (320, 510)]], 1),
     "flagged one with a base": ([[(230, 200), (320, 90), (320, 510)], [(230, 510), (410, 510)]], 1),
     "crossed seven": ([[(180, 110), (420, 110), (290, 500)], [(250, 300), (400, 300)]], 7),
