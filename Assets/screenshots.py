@@ -57,9 +57,7 @@ DRAWINGS = {
     "4": FOUR,
     "8": [figure_eight()],
     "4_small": shrunk(FOUR, 0.3, 420, 60),  # the brush fills the 4's triangle; the model reads the path
-    # Styles MNIST's writers did not use: a slashed zero, and a one with a flag and a base.
-    "0_slashed": [oval(300, 300, 110, 180), [(190, 470), (410, 130)]],
-    "1_flagged": [[(200, 250), (330, 90), (330, 510)], [(230, 510), (430, 510)]],
+    "0_slashed": [oval(300, 300, 110, 180), [(190, 470), (410, 130)]],  # a style MNIST's writers did not use
 }
 
 
