@@ -31,7 +31,7 @@ BRUSH_RADIUS = 30
 FPS_WHILE_DRAWING = 60
 LIVE_INTERVAL = 0.1  # seconds between classifications while the button is held
 # Without a compositor the window's pixels are lost when it is covered, minimized or hidden.
-IDLE_WAKE_MS = 250  # the idle wait's timeout
+IDLE_LOOKS_PER_SECOND = 50  # while idle: often enough that a click feels instant, seldom enough to cost nothing
 INVISIBLE_DRIVERS = ("offscreen", "dummy")  # SDL's fallbacks when there is no display: no window to see
 REPAINT_EVENTS = (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED, pygame.VIDEOEXPOSE)
 
@@ -303,9 +303,12 @@ class DigitApp:
                 clock.tick(FPS_WHILE_DRAWING)
                 events = pygame.event.get()
             else:
-                # SDL's wait does not return for a signal: waking now and then lets Ctrl-C through.
-                first = pygame.event.wait(IDLE_WAKE_MS)
-                events = ([first] if first.type != pygame.NOEVENT else []) + pygame.event.get()
+                events = pygame.event.get()
+                if not events:
+                    # pygame's own wait wakes about 900 times a second and does not see Ctrl-C; a short
+                    # sleep between looks at the queue wakes IDLE_LOOKS_PER_SECOND times and does.
+                    time.sleep(1 / IDLE_LOOKS_PER_SECOND)
+                    continue
             for event in events:
                 running = running and self.handle(event)
             if self.needs_redraw and running:
