@@ -1,10 +1,12 @@
 """Ink to model input: how a drawing, or the path a pen took, becomes the network's 28x28 image.
 
 MNIST digits were cropped, scaled to fit 20x20 and centred by their centre of mass in 28x28; every
-input the network reads is prepared the same way. The app reads the pen's path redrawn with a pen in
-proportion to the drawing (`render_strokes`); the notebook redraws MNIST training digits the same way,
-in the writing styles MNIST lacks (`redraw_as_pen`); the benchmarks replay real pen data as a mouse
-would draw it (`load_pen_digits`, `place_on_canvas`).
+input the network reads is prepared the same way (`preprocess`). The app reads the pen's path
+redrawn with a pen in proportion to the drawing (`render_strokes`, kept up to date while drawing by
+`PenPath`), and pictures of digits after finding their ink (`read_picture`). MNIST training digits
+can be redrawn the same way, in writing styles MNIST lacks (`redraw_as_pen`, for issue #9's training
+run); the benchmarks replay real pen data as a mouse would draw it (`load_pen_digits`,
+`replay_as_mouse`).
 """
 
 import gzip
