@@ -209,6 +209,9 @@ SKELETON_SCALE = 4  # digits are thinned at 4x, about the size at which render_s
 # through the zero, a flag (and sometimes a base) on the one, a bar through the seven.
 STYLE_SHARE = {0: 0.4, 1: 0.5, 7: 0.35}
 BASE_SHARE = 0.4  # of the flagged ones, those that also get a base
+# How the slashed zeros are slashed: diagonally (Ø), down the middle (φ, the most common in the UNIPEN
+# sample's misread zeros), or across (θ).
+ZERO_SLASHES = (0.4, 0.45, 0.15)
 
 
 def pen_skeleton(digit: np.ndarray) -> np.ndarray:
@@ -226,14 +229,23 @@ def style_strokes(skeleton: np.ndarray, label: int, rng: np.random.Generator) ->
     top, bottom, left, right = rows.min(), rows.max(), cols.min(), cols.max()
     height, width = bottom - top + 1, right - left + 1
     u = rng.uniform
-    if label == 0:  # a slash from below the bottom left to above the top right
-        start = (left + u(-0.1, 0.3) * width, bottom + u(-0.1, 0.2) * height)
-        end = (right - u(-0.1, 0.3) * width, top - u(-0.1, 0.2) * height)
+    if label == 0:
+        kind = rng.choice(len(ZERO_SLASHES), p=ZERO_SLASHES)
+        if kind == 0:  # a slash from below the bottom left to above the top right: Ø
+            start = (left + u(-0.1, 0.3) * width, bottom + u(-0.1, 0.2) * height)
+            end = (right - u(-0.1, 0.3) * width, top - u(-0.1, 0.2) * height)
+        elif kind == 1:  # a stroke down through the middle, past the top and the bottom: φ
+            middle, lean = (left + right) / 2 + u(-0.1, 0.1) * width, u(-0.15, 0.15) * height
+            start = (middle + lean, top - u(0.05, 0.3) * height)
+            end = (middle - lean, bottom + u(0.05, 0.3) * height)
+        else:  # a bar across the middle: θ
+            level = (top + bottom) / 2 + u(-0.1, 0.1) * height
+            start, end = (left - u(0, 0.15) * width, level), (right + u(0, 0.15) * width, level)
         return [np.array([start, end])]
     if label == 1:  # a flag down to the left from the top; sometimes a base under the foot
         x_top = cols[rows <= top + 2].mean()
-        run = u(0.15, 0.45) * height
-        drop = min(run * u(0.6, 1.3), 0.5 * height)  # steeper than a 7's bar, which is about level
+        run = u(0.15, 0.6) * height
+        drop = min(run * u(0.4, 1.3), 0.5 * height)  # steeper than a 7's bar, which is about level
         strokes = [np.array([(x_top, top), (x_top - run, top + drop)])]
         if rng.random() < BASE_SHARE:
             x_foot = cols[rows >= bottom - 2].mean()

@@ -159,14 +159,32 @@ def test_a_redrawn_digit_is_prepared_like_mnist(mnist_test):
     assert max(len(rows), len(cols)) == 20
 
 
-def test_a_slashed_zero_keeps_its_loop_and_gains_a_diagonal(mnist_test):
+@pytest.mark.parametrize("seed", range(6))
+def test_a_slash_goes_right_through_the_zero(mnist_test, seed):
+    skeleton = pen_skeleton(first_of(mnist_test, 0))
+    [slash] = style_strokes(skeleton, 0, np.random.default_rng(seed))
+    (x0, y0), (x1, y1) = slash
+    centre = np.array([skeleton[:, 1].mean(), skeleton[:, 0].mean()])
+    direction = np.array([x1 - x0, y1 - y0]) / np.hypot(x1 - x0, y1 - y0)
+    offset = centre - np.array([x0, y0])
+    miss = abs(offset[0] * direction[1] - offset[1] * direction[0])  # the centre's distance from the slash
+    size = max(np.ptp(skeleton, axis=0))
+    assert miss < 0.2 * size and np.hypot(x1 - x0, y1 - y0) > 0.8 * min(np.ptp(skeleton, axis=0))
+
+
+def test_a_slashed_zero_keeps_its_loop_and_gains_a_stroke_across_it(mnist_test):
     zero = first_of(mnist_test, 0)
     plain = redraw_as_pen(zero, 0, np.random.default_rng(0), {0: 0.0})
-    slashed = redraw_as_pen(zero, 0, np.random.default_rng(0), {0: 1.0})
+    slashed = redraw_as_pen(zero, 0, np.random.default_rng(1), {0: 1.0})
     assert holes(plain) == 1 and holes(slashed) == 2  # the slash cuts the loop in two
-    [slash] = style_strokes(pen_skeleton(zero), 0, np.random.default_rng(0))
-    (x0, y0), (x1, y1) = slash
-    assert x1 > x0 and y1 < y0 and abs(y1 - y0) > abs(x1 - x0) / 2  # from bottom left up to top right
+
+
+def test_zeros_are_slashed_every_way_writers_slash_them(mnist_test):
+    skeleton = pen_skeleton(first_of(mnist_test, 0))
+    rng = np.random.default_rng(0)
+    slashes = [style_strokes(skeleton, 0, rng)[0] for _ in range(60)]
+    angles = [np.degrees(np.arctan2(abs(y1 - y0), abs(x1 - x0))) for (x0, y0), (x1, y1) in slashes]
+    assert min(angles) < 15 and max(angles) > 75 and any(30 < a < 70 for a in angles)  # θ, φ and Ø
 
 
 def test_a_flag_goes_down_to_the_left_from_the_top_of_the_one(mnist_test):
