@@ -30,9 +30,9 @@ CANVAS_SIZE = 600  # the black drawing box on the left; the grey panel takes the
 BRUSH_RADIUS = 30
 FPS_WHILE_DRAWING = 60
 LIVE_INTERVAL = 0.1  # seconds between classifications while the button is held
-# Without a compositor the window's pixels are lost when it is covered, minimized or hidden.
 IDLE_LOOKS_PER_SECOND = 50  # while idle: often enough that a click feels instant, seldom enough to cost nothing
 INVISIBLE_DRIVERS = ("offscreen", "dummy")  # SDL's fallbacks when there is no display: no window to see
+# Without a compositor the window's pixels are lost when it is covered, minimized or hidden.
 REPAINT_EVENTS = (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED, pygame.VIDEOEXPOSE)
 
 PANEL_X = CANVAS_SIZE
@@ -94,7 +94,7 @@ def on_canvas(pos: tuple[int, int]) -> tuple[int, int]:
     return min(max(pos[0], 0), CANVAS_SIZE - 1), min(max(pos[1], 0), CANVAS_SIZE - 1)
 
 
-def model_input(strokes: ink.Strokes, pen_path: "ink.PenPath | None" = None) -> torch.Tensor:
+def model_input(strokes: ink.Strokes, pen_path: ink.PenPath | None = None) -> torch.Tensor:
     """The (1, 1, 28, 28) input the model gets for a drawing: its pen path, not the fat brush.
 
     The canvas shows the strokes as drawn; the model reads the path redrawn with a pen that scales
