@@ -318,20 +318,29 @@ def replay_as_mouse(characters: list[dict], canvas_size: int, margin: int, seed:
                             canvas_size, margin, rng) for character in characters]
 
 
+def fit_on_canvas(span: np.ndarray, height: float, canvas_size: int, margin: int,
+                  rng: np.random.Generator) -> tuple[float, np.ndarray]:
+    """The scale and (x, y) offset that draw something `span` = (width, height) big `height` px tall.
+
+    The aspect ratio is kept (a wide drawing is capped by the canvas width), and the place is random
+    but keeps the drawing `margin` px inside every edge of the square canvas.
+    """
+    scale = min(height / span[1], (canvas_size - 2 * margin) / span[0])
+    y, x = (rng.uniform(margin, max(margin, canvas_size - margin - side * scale)) for side in (span[1], span[0]))
+    return scale, np.array([x, y])
+
+
 def place_on_canvas(strokes: Strokes, height: float, canvas_size: int, margin: int,
                     rng: np.random.Generator) -> list[list[tuple[int, int]]]:
     """Pen strokes scaled to `height` px and put at a random place on a square canvas, as mouse points.
 
-    The aspect ratio is kept (a wide character is capped by the canvas width) and the path stays
-    `margin` px inside every edge. Points are whole pixels, as the mouse reports them, and a point
-    the mouse would not report (no move since the last) is dropped.
+    See `fit_on_canvas`. Points are whole pixels, as the mouse reports them, and a point the mouse
+    would not report (no move since the last) is dropped.
     """
     points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
     every = np.concatenate(points)
     low, span = every.min(axis=0), np.maximum(np.ptp(every, axis=0), 1e-9)
-    room = canvas_size - 2 * margin
-    scale = min(height / span[1], room / span[0])
-    offset = [rng.uniform(margin, max(margin, canvas_size - margin - s * scale)) for s in span]
+    scale, offset = fit_on_canvas(span, height, canvas_size, margin, rng)
     placed = []
     for stroke in points:
         xy = np.rint((stroke - low) * scale + offset).astype(int)

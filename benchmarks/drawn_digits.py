@@ -33,6 +33,7 @@ from ink import (  # noqa: E402
     DRAWN_HEIGHTS,
     PEN_RATIO,
     Strokes,
+    fit_on_canvas,
     load_pen_digits,
     pen_skeleton,
     preprocess,
@@ -55,10 +56,9 @@ def digit_strokes(digit: np.ndarray, height: int, rng: np.random.Generator) -> t
     grid = pen_skeleton(digit)
     grid -= grid.min(axis=0)
     span = np.maximum(grid.max(axis=0), 1)
-    room = CANVAS_SIZE - 2 * BRUSH_RADIUS  # the ink must stay on the canvas
-    scale = min(height / span[0], room / span[1])  # a wide digit is capped by the canvas width
-    offset = [rng.uniform(BRUSH_RADIUS, CANVAS_SIZE - BRUSH_RADIUS - s * scale) for s in span]
-    points = [tuple(xy) for xy in (grid * scale + offset)[:, ::-1].tolist()]  # (x, y) as the mouse gives
+    # The brush's ink must stay on the canvas; (x, y) as the mouse gives them.
+    scale, offset = fit_on_canvas(span[::-1], height, CANVAS_SIZE, BRUSH_RADIUS, rng)
+    points = [tuple(xy) for xy in (grid[:, ::-1] * scale + offset).tolist()]
     index = {(r, c): i for i, (r, c) in enumerate(grid.tolist())}
     strokes = []
     for (r, c), i in index.items():

@@ -9,7 +9,7 @@ from model import evaluate
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input
 
 SHIPPED_BAR = 0.9960
-PEN_FLOOR = 0.975  # the shipped model reads 97.85% of the pen sample: no release may read fewer
+PEN_FLOOR = 0.975  # the shipped model reads 97.80% of the pen sample: no release may read fewer
 # Issue #9's targets: a model trained on the styles real writers use (not shipped yet, see README).
 PEN_BAR, PEN_CLASS_BAR, SLASHED_ZERO_BAR = 0.988, 0.97, 0.90
 NOT_YET = "issue #9: the shipped model was trained on MNIST as stored, without the pen styles"
