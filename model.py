@@ -58,6 +58,10 @@ class ModelLoadError(Exception):
     """The weights file is missing or is not a checkpoint of ImageClassifier."""
 
 
+class ModelSaveError(Exception):
+    """A model or figure cannot be written where asked; the message says why."""
+
+
 def load_model(path: str | Path = DEFAULT_MODEL_PATH, device: str | torch.device = "cpu") -> ImageClassifier:
     """The classifier with the weights in `path`, in eval mode on `device`.
 
@@ -116,9 +120,7 @@ def save_model(model: nn.Module, path: str | Path) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        if not _process_alive(stale.suffixes[-2].lstrip(".")):
-            stale.unlink(missing_ok=True)
+    _remove_stale_temporaries(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         torch.save({k: v.cpu() for k, v in model.state_dict().items()}, tmp)
@@ -126,6 +128,34 @@ def save_model(model: nn.Module, path: str | Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def check_can_save(path: str | Path) -> None:
+    """Fail now, with the real cause in one line, if `save_model` could not write `path` later.
+
+    A training run calls this first, so that an unwritable path is not found only after the run.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ModelSaveError(f"cannot write {path}: it is a folder; give a file name")
+    existing = next(folder for folder in path.parents if folder.exists())
+    if not existing.is_dir():
+        raise ModelSaveError(f"cannot write {path}: {existing} is a file, not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise ModelSaveError(f"cannot write {path}: {error.strerror or error}") from None
+    _remove_stale_temporaries(path)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete the temporary files that saves killed earlier left beside `path`."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        if not _process_alive(stale.suffixes[-2].lstrip(".")):
+            stale.unlink(missing_ok=True)
 
 
 def _process_alive(pid: str) -> bool:

@@ -14,7 +14,9 @@ from model import (
     DEFAULT_MODEL_PATH,
     ImageClassifier,
     ModelLoadError,
+    ModelSaveError,
     augment,
+    check_can_save,
     ema_average,
     load_model,
     predict,
@@ -103,6 +105,24 @@ def test_save_removes_temporary_files_that_killed_saves_left(tmp_path):
     alive.write_bytes(b"being written")
     save_model(ImageClassifier(), tmp_path / "m.pt")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m.pt", alive.name])
+
+
+def test_check_can_save_names_why_a_path_cannot_take_the_model(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(ModelSaveError, match="cannot write .*file/m.pt: .*file is a file, not a folder"):
+        check_can_save(tmp_path / "file" / "m.pt")
+    with pytest.raises(ModelSaveError, match="it is a folder"):
+        check_can_save(tmp_path)
+    check_can_save(tmp_path / "new" / "m.pt")  # a folder still to be made is fine
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "new"]
+    assert list((tmp_path / "new").iterdir()) == []  # the probe leaves nothing behind
+
+
+def test_check_can_save_removes_temporary_files_that_killed_saves_left(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (tmp_path / f".m.pt.{int(dead.stdout)}.tmp").write_bytes(b"half a model")
+    check_can_save(tmp_path / "m.pt")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
