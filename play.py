@@ -1,10 +1,11 @@
 """Draw a digit with the mouse; the CNN from model.py names it while you draw.
 
-    python play.py [--model PATH] [--save-dir DIR] [--image PICTURE]
+    python play.py [--model PATH] [--save-dir DIR] [--data-dir DIR] [--image PICTURE]
 
 Left button draws; Ctrl+Z takes back the last stroke and Ctrl+Y (or Ctrl+Shift+Z) brings it back;
-Ctrl+S saves the drawing; a picture dropped on the window (or given with --image) is read; the
-Clear button or C / Backspace / Delete wipes the canvas; Esc quits.
+Ctrl+S saves the drawing; a digit key (or a click on that digit's row) keeps the drawing as your
+sample of that digit (user_samples.py); a picture dropped on the window (or given with --image) is
+read; the Clear button or C / Backspace / Delete wipes the canvas; Esc quits.
 """
 
 import argparse
@@ -23,6 +24,7 @@ import torch  # noqa: E402
 
 import ink  # noqa: E402
 from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, probabilities  # noqa: E402
+from user_samples import SampleStore, default_data_dir  # noqa: E402
 
 TITLE = "Digit Recognizer"
 WINDOW_SIZE = (800, 600)
@@ -46,7 +48,8 @@ BLACK, WHITE, GREY = (0, 0, 0), (255, 255, 255), (200, 200, 200)
 RED, GREEN, BAR = (220, 50, 50), (0, 150, 0), (160, 185, 220)
 TEXT = (20, 20, 20)
 STATUS = (140, 140, 140)
-HELP = "Ctrl+Z undo  ·  Ctrl+Y redo  ·  Ctrl+S save  ·  C clear  ·  Esc quit"
+HELP = "0–9 teach  ·  Ctrl+Z undo  ·  Ctrl+Y redo  ·  Ctrl+S save  ·  C clear  ·  Esc quit"
+DIGIT_KEYS = "0123456789"
 
 
 def draw_stroke(surface: pygame.Surface, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -89,6 +92,13 @@ def save_drawing(canvas: pygame.Surface, strokes: ink.Strokes, best: tuple[int, 
     raise FileExistsError(f"no free drawing-N name left in {folder}")
 
 
+def row_at(pos: tuple[int, int]) -> int | None:
+    """The digit whose probability row is under a mouse position, if any."""
+    row = (pos[1] - ROWS_TOP) // ROW_HEIGHT
+    inside = BAR_LEFT <= pos[0] < BAR_LEFT + BAR_WIDTH and pos[1] >= ROWS_TOP and row < 10
+    return row if inside else None
+
+
 def on_canvas(pos: tuple[int, int]) -> tuple[int, int]:
     """The nearest point of the canvas to a mouse position."""
     return min(max(pos[0], 0), CANVAS_SIZE - 1), min(max(pos[1], 0), CANVAS_SIZE - 1)
@@ -107,9 +117,11 @@ def model_input(strokes: ink.Strokes, pen_path: ink.PenPath | None = None) -> to
 class DigitApp:
     """The app's state: the drawing, the latest prediction, and how events change them."""
 
-    def __init__(self, model: torch.nn.Module, save_dir: Path | None = None) -> None:
+    def __init__(self, model: torch.nn.Module, save_dir: Path | None = None,
+                 samples: SampleStore | None = None) -> None:
         self.model = model
         self.save_dir = Path.cwd() if save_dir is None else Path(save_dir)
+        self.samples = SampleStore() if samples is None else samples  # the digits the user taught
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
         self.pen_path = ink.PenPath()  # the redrawn pen path, kept up to date stroke by stroke
         self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
@@ -173,6 +185,22 @@ class DigitApp:
                 self.status = f"not saved: {error.strerror or error} ({self.save_dir})"
         self.needs_redraw = True
 
+    def teach(self, digit: int) -> None:
+        """Keep the drawing as the user's sample of `digit`: a wrong reading corrected, or a right one confirmed."""
+        best = self.prediction()
+        if not self.strokes:
+            self.status = "nothing to teach: draw a digit, then press its key"
+        else:
+            try:
+                self.samples.add(self.strokes, digit, None if best is None else best[0])
+            except OSError as error:
+                self.status = f"not kept: {error.strerror or error} ({self.samples.path.parent})"
+            else:
+                verdict = "confirmed" if best is not None and best[0] == digit else "corrected"
+                self.status = (f"kept as your {digit} ({verdict}): {self.samples.counts[digit]} of {digit}, "
+                               f"{sum(self.samples.counts)} samples in all")
+        self.needs_redraw = True
+
     def repaint(self) -> None:
         """Paint the canvas anew from the kept strokes, and read them again."""
         self.drawing = False
@@ -218,9 +246,13 @@ class DigitApp:
                 self.save()
             elif event.key in (pygame.K_c, pygame.K_BACKSPACE, pygame.K_DELETE):
                 self.clear()
+            elif not ctrl and event.unicode and event.unicode in DIGIT_KEYS:
+                self.teach(int(event.unicode))
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             if CLEAR_BUTTON.collidepoint(event.pos):
                 self.clear()
+            elif row_at(event.pos) is not None:
+                self.teach(row_at(event.pos))
             elif event.pos[0] < CANVAS_SIZE:
                 if self.showing_picture:
                     self.clear()
@@ -287,6 +319,9 @@ class DigitApp:
                 pygame.draw.rect(screen, BAR, (BAR_LEFT, top + 2, max(1, round(BAR_WIDTH * p)), ROW_HEIGHT - 6))
             color = GREEN if best is not None and digit == best[0] else TEXT
             screen.blit(self.font.render(f"{digit}: {p:.0%}", True, color), (BAR_LEFT + 6, top + 6))
+            if self.samples.counts[digit]:
+                taught = self.small_font.render(f"{self.samples.counts[digit]} yours", True, STATUS)
+                screen.blit(taught, taught.get_rect(midright=(BAR_LEFT + BAR_WIDTH - 4, top + ROW_HEIGHT // 2)))
 
     def _render_status(self, screen: pygame.Surface) -> None:
         label = self.small_font.render(self.status, True, STATUS)
@@ -334,15 +369,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Draw a digit and watch the CNN recognize it.")
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: %(default)s)")
     parser.add_argument("--save-dir", type=Path, default=Path.cwd(), help="where Ctrl+S saves (default: here)")
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
+                        help="where the digits you teach it are kept (default: %(default)s)")
     parser.add_argument("--image", help="start by reading the digit in this picture (or drop one on the window)")
     args = parser.parse_args(argv)
     try:
-        return run_app(args.model, args.save_dir, args.image)
+        return run_app(args.model, args.save_dir, args.image, args.data_dir)
     except KeyboardInterrupt:  # Ctrl-C in the terminal: quit quietly, whenever it comes
         return 130
 
 
-def run_app(model_path: str, save_dir: Path, image: str | None = None) -> int:
+def run_app(model_path: str, save_dir: Path, image: str | None = None, data_dir: Path | None = None) -> int:
     problem = open_display()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -354,7 +391,8 @@ def run_app(model_path: str, save_dir: Path, image: str | None = None) -> int:
         return 1
     pygame.font.init()
     try:
-        app = DigitApp(model, save_dir)  # warmed up before the window opens: ready as soon as it shows
+        # Warmed up before the window opens: ready as soon as it shows.
+        app = DigitApp(model, save_dir, SampleStore(data_dir))
         if image:
             app.show_picture(image)
         screen = pygame.display.set_mode(WINDOW_SIZE)

@@ -40,3 +40,11 @@ def screen(monkeypatch):
     pygame.font.init()
     yield pygame.display.set_mode(WINDOW_SIZE)
     pygame.quit()
+
+
+@pytest.fixture(autouse=True)
+def user_data_home(tmp_path_factory, monkeypatch) -> Path:
+    """The platform's user data folder, moved for every test: no test keeps samples in the real one."""
+    home = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home

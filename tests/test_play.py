@@ -233,6 +233,43 @@ def test_saving_a_blank_canvas_or_to_a_folder_it_cannot_write_says_so(screen, sh
     assert app.status.startswith("not saved") and "a file" in app.status
 
 
+def digit_key(digit):
+    return pygame.event.Event(pygame.KEYDOWN, key=pygame.K_0 + digit, mod=0, unicode=str(digit))
+
+
+def test_a_digit_key_keeps_the_drawing_as_the_users_sample(app, screen):
+    stroke(app, SEVEN)
+    app.handle(digit_key(7))  # read right: confirmed
+    assert "confirmed" in app.status
+    app.handle(digit_key(1))  # as if it had been meant as a 1: corrected
+    assert "corrected" in app.status
+    samples = app.samples.read()
+    assert [(s["label"], s["read_as"]) for s in samples] == [(7, 7), (1, 7)]
+    assert samples[0]["strokes"] == [[list(p) for p in SEVEN]]
+    assert app.samples.counts[7] == app.samples.counts[1] == 1
+    app.render(screen)  # the panel shows the counts
+    assert canvas_pixels(app).any()  # the drawing stays
+
+
+def test_a_click_on_a_digits_row_teaches_that_digit(app):
+    stroke(app, ONE)
+    row = play.ROWS_TOP + 4 * play.ROW_HEIGHT + play.ROW_HEIGHT // 2
+    stroke(app, [(play.BAR_LEFT + 40, row)])
+    assert [s["label"] for s in app.samples.read()] == [4]
+    assert len(app.strokes) == 1  # the click drew nothing
+
+
+def test_teaching_a_blank_canvas_or_into_a_folder_it_cannot_write_says_so(screen, shipped_model, tmp_path):
+    (tmp_path / "a file").write_text("")
+    app = play.DigitApp(shipped_model, samples=play.SampleStore(tmp_path / "a file"))
+    app.handle(digit_key(3))
+    assert app.status.startswith("nothing to teach")
+    stroke(app, ONE)
+    app.handle(digit_key(1))
+    assert app.status.startswith("not kept") and "a file" in app.status
+    assert app.prediction()[0] == 1  # nothing else lost
+
+
 PHOTO = REPO / "Assets" / "photo_of_a_digit.jpg"  # an MNIST 4, printed and photographed
 
 
