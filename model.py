@@ -116,15 +116,18 @@ def _state_dict_mismatch(model: nn.Module, state_dict: object) -> str:
 def save_model(model: nn.Module, path: str | Path) -> None:
     """Save the state_dict atomically: an interrupted save never leaves a truncated file at `path`.
 
-    Temporary files that saves killed earlier left beside `path` are removed first.
+    Temporary files that saves killed earlier left beside `path` are removed first. A save that
+    fails raises ModelSaveError naming `path` and the cause, not the temporary file.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(path)
+    check_can_save(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         torch.save({k: v.cpu() for k, v in model.state_dict().items()}, tmp)
         os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise ModelSaveError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

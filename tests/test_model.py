@@ -107,6 +107,19 @@ def test_save_removes_temporary_files_that_killed_saves_left(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m.pt", alive.name])
 
 
+def test_a_failed_save_names_the_model_path_not_the_temporary_file(tmp_path, monkeypatch):
+    def disk_full(obj, file, *args, **kwargs):
+        raise OSError(28, "No space left on device", str(file))
+
+    monkeypatch.setattr(torch, "save", disk_full)
+    with pytest.raises(ModelSaveError, match=r"^cannot write .*/m\.pt: No space left on device$"):
+        save_model(ImageClassifier(), tmp_path / "m.pt")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ModelSaveError, match="is a file, not a folder"):
+        save_model(ImageClassifier(), tmp_path / "file" / "m.pt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
 def test_check_can_save_names_why_a_path_cannot_take_the_model(tmp_path):
     (tmp_path / "file").write_text("not a folder")
     with pytest.raises(ModelSaveError, match="cannot write .*file/m.pt: .*file is a file, not a folder"):
