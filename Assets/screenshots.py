@@ -10,6 +10,7 @@ import argparse
 import math
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -90,18 +91,23 @@ def main() -> None:
     pygame.display.init()
     pygame.font.init()
     screen = pygame.display.set_mode(play.WINDOW_SIZE)
-    app = play.DigitApp(load_model())
+    with tempfile.TemporaryDirectory() as no_samples:  # the screenshots show no one's taught digits
+        app = play.DigitApp(load_model(), samples=play.SampleStore(no_samples))
+        shoot(app, screen, args.data_root)
+    pygame.quit()
+
+
+def shoot(app: play.DigitApp, screen: pygame.Surface, data_root: str) -> None:
     for name, strokes in DRAWINGS.items():
         app.clear()
         draw(app, strokes)
         save(app, screen, f"example_{name}.png")
-    images, labels = load_mnist(args.data_root, train=False)
+    images, labels = load_mnist(data_root, train=False)
     photo = ROOT / "Assets" / "photo_of_a_digit.jpg"
     photograph((images[PHOTOGRAPHED, 0] * 255).byte().numpy()).save(photo, quality=85)
     print(f"{photo.relative_to(ROOT)}: MNIST test digit {PHOTOGRAPHED}, a {labels[PHOTOGRAPHED]}")
     app.show_picture(photo)
     save(app, screen, "example_photo.png")
-    pygame.quit()
 
 
 def save(app: play.DigitApp, screen: pygame.Surface, name: str) -> None:
