@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pygame
@@ -474,10 +475,30 @@ def test_ctrl_c_in_the_terminal_quits_quietly():
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
     app = subprocess.Popen([sys.executable, "play.py"], cwd=REPO, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
-    time.sleep(8)  # started and waiting for events by now (if not, the interrupt must be quiet all the same)
+    wait_until_idle(app.pid)  # started and waiting for events (if not, the interrupt must be quiet all the same)
     app.send_signal(signal.SIGINT)
-    _, err = app.communicate(timeout=10)
+    _, err = app.communicate(timeout=20)
     assert app.returncode == 130 and "Traceback" not in err
+
+
+def wait_until_idle(pid, least=3.0, most=30.0):
+    """Until the process has used (next to) no CPU for a second after `least` seconds, or `most` have passed."""
+    def cpu_ticks():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    if not Path(f"/proc/{pid}/stat").exists():  # not Linux: a generous fixed wait
+        time.sleep(8)
+        return
+    deadline = time.monotonic() + most
+    time.sleep(least)
+    last = cpu_ticks()
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        ticks = cpu_ticks()
+        if ticks - last <= 2:  # at most 2 ticks (20 ms) of CPU in the last second
+            return
+        last = ticks
 
 
 def test_model_is_warmed_up_before_the_first_stroke(screen, shipped_model):
