@@ -251,8 +251,8 @@ class DigitApp:
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             if CLEAR_BUTTON.collidepoint(event.pos):
                 self.clear()
-            elif row_at(event.pos) is not None:
-                self.teach(row_at(event.pos))
+            elif (row := row_at(event.pos)) is not None:
+                self.teach(row)
             elif event.pos[0] < CANVAS_SIZE:
                 if self.showing_picture:
                     self.clear()
