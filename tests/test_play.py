@@ -488,8 +488,8 @@ def test_ctrl_c_in_the_terminal_quits_quietly():
 
 
 def as_from_a_terminal():
-    """SIGINT as a shell gives it to a program it starts: delivered, default action. A child inherits
-    its parent's blocked signals, and the notebook tests' kernel clients can leave SIGINT blocked here."""
+    """SIGINT as a shell gives it to a program it starts: not blocked, default action (a child inherits
+    both from its parent, whatever the test run did to them)."""
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
