@@ -40,15 +40,23 @@ class ImageClassifier(nn.Module):
         self.flatten = nn.Flatten()
         self.dropout = nn.Dropout(0.5)
 
-    def embed(self, x: torch.Tensor) -> torch.Tensor:
-        """The 128-d fc1 features of a batch of (N, 1, 28, 28) images."""
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """What the conv layers see in a batch of (N, 1, 28, 28) images, flattened: (N, 50176)."""
         x = self.relu1(self.bn1(self.conv1(x)))
         x = self.relu2(self.bn2(self.conv2(x)))
         x = self.relu3(self.bn3(self.conv3(x)))
-        return self.relu4(self.fc1(self.flatten(x)))
+        return self.flatten(x)
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The 128-d fc1 features of a batch of (N, 1, 28, 28) images."""
+        return self.relu4(self.fc1(self.features(x)))
+
+    def classify(self, features: torch.Tensor) -> torch.Tensor:
+        """The 10 logits from the conv features: the dense layers alone."""
+        return self.fc2(self.dropout(self.relu4(self.fc1(features))))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc2(self.dropout(self.embed(x)))
+        return self.classify(self.features(x))
 
 
 # --- weights -----------------------------------------------------------------------------------
@@ -62,13 +70,16 @@ class ModelSaveError(Exception):
     """A model or figure cannot be written where asked; the message says why."""
 
 
-def load_model(path: str | Path = DEFAULT_MODEL_PATH, device: str | torch.device = "cpu") -> ImageClassifier:
+RETRAIN_FIX = "retrain it with MNIST_TRAIN.ipynb or restore it with `git checkout MNIST_CUDA_MODEL.pt`"
+
+
+def load_model(path: str | Path = DEFAULT_MODEL_PATH, device: str | torch.device = "cpu",
+               fix: str = RETRAIN_FIX) -> ImageClassifier:
     """The classifier with the weights in `path`, in eval mode on `device`.
 
-    Raises ModelLoadError with one line that names the cause, and the fix where there is one.
+    Raises ModelLoadError with one line that names the cause, and `fix` where there is one.
     """
     path = Path(path)
-    fix = "retrain it with MNIST_TRAIN.ipynb or restore it with `git checkout MNIST_CUDA_MODEL.pt`"
     if path.is_dir():
         raise ModelLoadError(f"model file {path} is a directory, not a weights file")
     if not path.exists():

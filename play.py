@@ -2,6 +2,9 @@
 
     python play.py [--model PATH] [--save-dir DIR] [--data-dir DIR] [--image PICTURE]
 
+It reads with your personal model when personalize.py has made one from the digits you taught it,
+else with the shipped MNIST_CUDA_MODEL.pt; --model picks any other.
+
 Left button draws; Ctrl+Z takes back the last stroke and Ctrl+Y (or Ctrl+Shift+Z) brings it back;
 Ctrl+S saves the drawing; a digit key (or a click on that digit's row) keeps the drawing as your
 sample of that digit (user_samples.py); a picture dropped on the window (or given with --image) is
@@ -24,6 +27,7 @@ import torch  # noqa: E402
 
 import ink  # noqa: E402
 from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, probabilities  # noqa: E402
+from personalize import personal_model_path  # noqa: E402
 from user_samples import SampleStore, default_data_dir  # noqa: E402
 
 TITLE = "Digit Recognizer"
@@ -50,6 +54,7 @@ TEXT = (20, 20, 20)
 STATUS = (140, 140, 140)
 HELP = "0–9 teach  ·  Ctrl+Z undo  ·  Ctrl+Y redo  ·  Ctrl+S save  ·  C clear  ·  Esc quit"
 DIGIT_KEYS = "0123456789"
+SHIPPED_LABEL, PERSONAL_LABEL = "model input (28x28)", "input to your model"  # under the preview
 
 
 def draw_stroke(surface: pygame.Surface, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -118,8 +123,9 @@ class DigitApp:
     """The app's state: the drawing, the latest prediction, and how events change them."""
 
     def __init__(self, model: torch.nn.Module, save_dir: Path | None = None,
-                 samples: SampleStore | None = None) -> None:
+                 samples: SampleStore | None = None, personal: bool = False) -> None:
         self.model = model
+        self.personal = personal  # the model is the one personalize.py made from the user's samples
         self.save_dir = Path.cwd() if save_dir is None else Path(save_dir)
         self.samples = SampleStore() if samples is None else samples  # the digits the user taught
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
@@ -307,7 +313,7 @@ class DigitApp:
         side = ink.IMAGE_SIZE * PREVIEW_SCALE
         screen.blit(pygame.transform.scale(small, (side, side)), PREVIEW_POS)
         pygame.draw.rect(screen, TEXT, (*PREVIEW_POS, side, side), width=1)
-        label = self.small_font.render("model input (28x28)", True, TEXT)
+        label = self.small_font.render(PERSONAL_LABEL if self.personal else SHIPPED_LABEL, True, TEXT)
         screen.blit(label, label.get_rect(midtop=(PREVIEW_POS[0] + side // 2, PREVIEW_POS[1] + side + 3)))
 
     def _render_probabilities(self, screen: pygame.Surface) -> None:
@@ -367,7 +373,8 @@ def open_display() -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Draw a digit and watch the CNN recognize it.")
-    parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="weights file (default: %(default)s)")
+    parser.add_argument("--model", help="weights file (default: your personal model if personalize.py made"
+                        f" one, else {DEFAULT_MODEL_PATH})")
     parser.add_argument("--save-dir", type=Path, default=Path.cwd(), help="where Ctrl+S saves (default: here)")
     parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
                         help="where the digits you teach it are kept (default: %(default)s)")
@@ -379,20 +386,32 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def run_app(model_path: str, save_dir: Path, image: str | None = None, data_dir: Path | None = None) -> int:
+def pick_model(model_path: str | Path | None, data_dir: Path | None) -> tuple[torch.nn.Module, bool]:
+    """The model to read with, and whether it is the user's own: `model_path` if given, else the personal
+    model in `data_dir` if there is one that loads, else the shipped one. Raises ModelLoadError."""
+    personal = personal_model_path(data_dir)
+    if model_path is None and personal.exists():
+        try:
+            return load_model(personal, fix="make it again with `python personalize.py`"), True
+        except ModelLoadError as error:
+            print(f"warning: {error}; reading with the shipped model instead", file=sys.stderr)
+    return load_model(DEFAULT_MODEL_PATH if model_path is None else model_path), False
+
+
+def run_app(model_path: str | None, save_dir: Path, image: str | None = None, data_dir: Path | None = None) -> int:
     problem = open_display()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     try:
-        model = load_model(model_path)
+        model, personal = pick_model(model_path, data_dir)
     except ModelLoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     pygame.font.init()
     try:
         # Warmed up before the window opens: ready as soon as it shows.
-        app = DigitApp(model, save_dir, SampleStore(data_dir))
+        app = DigitApp(model, save_dir, SampleStore(data_dir), personal)
         if image:
             app.show_picture(image)
         screen = pygame.display.set_mode(WINDOW_SIZE)

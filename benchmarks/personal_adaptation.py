@@ -1,0 +1,125 @@
+"""How much personalize.py helps one writer, and what it costs everyone else.
+
+    python benchmarks/personal_adaptation.py --pen-data ../shared/unipen/digits-dev.json.gz --data-root data
+
+Each writer in the pen sample is a simulated user. Their digits are replayed as mouse strokes on the
+app's canvas (as benchmarks/drawn_digits.py does) and k = 1, 3 and 5 of each digit they wrote become
+the digits they taught the app (a digit written fewer than k + 1 times gives all but one); the rest,
+the same for every k, are read before and after adapting. Reported for every writer with at least
+MIN_HELD_OUT digits held back, and for the WORST writers the shipped model reads worst: accuracy
+before and after, the errors left, writers made worse by more than a point, MNIST test accuracy of
+the adapted models (forgetting) and the time one adaptation takes. One pool of warped MNIST digits
+is shared by all writers here; the app draws a fresh one each time, the same way.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ink import load_pen_digits, replay_as_mouse  # noqa: E402
+from model import DEFAULT_MODEL_PATH, load_mnist, load_model  # noqa: E402
+from personalize import adapt, conv_features, mnist_examples, your_examples  # noqa: E402
+from play import BRUSH_RADIUS, CANVAS_SIZE, model_input  # noqa: E402
+
+MIN_HELD_OUT = 10
+WORST = 20
+FORGETTING_K = 3  # MNIST test accuracy is measured after adapting with this many samples per digit
+
+
+def split_writer(labels: list[int], k_most: int, rng: np.random.Generator) -> tuple[dict[int, list[int]], list[int]]:
+    """Per k, the indices of the taught digits (the first k of each digit's shuffled indices) and the held-out rest."""
+    by_digit = defaultdict(list)
+    for i in rng.permutation(len(labels)):
+        by_digit[labels[i]].append(int(i))
+    taught_order = {d: idx[: min(k_most, len(idx) - 1)] for d, idx in by_digit.items()}
+    held_out = sorted(i for d, idx in by_digit.items() for i in idx[len(taught_order[d]):])
+    return taught_order, held_out
+
+
+def accuracy(model, features: torch.Tensor, labels: torch.Tensor) -> float:
+    with torch.no_grad():
+        return (torch.cat([model.classify(f) for f in features.split(2000)]).argmax(1) == labels).float().mean().item()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pen-data", required=True, help="pen digits in the UNIPEN sample's format")
+    parser.add_argument("--data-root", default="data", help="MNIST folder; downloaded there if missing")
+    parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
+    parser.add_argument("--k", type=int, nargs="+", default=[1, 3, 5])
+    parser.add_argument("--writers", type=int, default=None, help="only the first N qualifying writers")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    torch.manual_seed(args.seed)
+    model = load_model(args.model)
+    characters = load_pen_digits(args.pen_data)
+    drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=args.seed)
+    features = conv_features(model, torch.cat([model_input(strokes) for strokes in drawings]))
+    labels = torch.tensor([c["label"] for c in characters])
+    train_x, train_y = load_mnist(args.data_root, train=True)
+    mnist = mnist_examples(model, train_x, train_y, seed=args.seed)
+    test_x, test_y = load_mnist(args.data_root, train=False)
+    test_features = conv_features(model, test_x)
+    print(f"shipped model: MNIST test {accuracy(model, test_features, test_y):.2%}")
+
+    writers = defaultdict(list)
+    for i, character in enumerate(characters):
+        writers[character["writer"]].append(i)
+    rng = np.random.default_rng(args.seed)
+    results, seconds = [], []
+    for writer, indices in sorted(writers.items()):
+        taught_order, held_out = split_writer(labels[indices].tolist(), max(args.k), rng)
+        if len(held_out) < MIN_HELD_OUT or not any(taught_order.values()):
+            continue
+        held = torch.tensor(indices)[held_out]
+        row = {"writer": writer, "held_out": len(held), "before": accuracy(model, features[held], labels[held])}
+        for k in args.k:
+            taught = [indices[i] for idx in taught_order.values() for i in idx[:k]]
+            samples = [{"strokes": drawings[i], "label": int(labels[i])} for i in taught]
+            started = time.perf_counter()
+            personal = adapt(model, your_examples(model, samples, seed=args.seed), mnist, seed=args.seed)
+            seconds.append(time.perf_counter() - started)
+            row[k] = accuracy(personal, features[held], labels[held])
+            if k == FORGETTING_K:
+                row["mnist"] = accuracy(personal, test_features, test_y)
+        results.append(row)
+        print(f"  {writer:>24}  {len(held):4d} held out  {row['before']:.1%} -> "
+              + "  ".join(f"k={k}: {row[k]:.1%}" for k in args.k), flush=True)
+        if args.writers and len(results) == args.writers:
+            break
+
+    report(results, args.k, seconds)
+    return 0
+
+
+def report(results: list[dict], ks: list[int], seconds: list[float]) -> None:
+    worst = sorted(results, key=lambda r: r["before"])[:WORST]
+    print(f"\n{len(results)} writers, {sum(r['held_out'] for r in results):,} held-out digits;"
+          f" one adaptation takes {statistics.median(seconds):.1f} s (median) on this machine")
+    print("| writers | k | accuracy before | after | errors before | after | errors cut | worse by >1 pt |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, group in [("all", results), (f"worst {len(worst)}", worst)]:
+        held = sum(r["held_out"] for r in group)
+        errors_before = sum((1 - r["before"]) * r["held_out"] for r in group)
+        for k in ks:
+            errors_after = sum((1 - r[k]) * r["held_out"] for r in group)
+            cut = statistics.mean(1 - (1 - r[k]) / (1 - r["before"]) for r in group if r["before"] < 1)
+            worse = sum(r[k] < r["before"] - 0.01 for r in group)
+            print(f"| {name} | {k} | {1 - errors_before / held:.2%} | {1 - errors_after / held:.2%} "
+                  f"| {errors_before:.0f} | {errors_after:.0f} | {cut:.0%} on average | {worse} |")
+    if "mnist" in results[0]:
+        mnist = [r["mnist"] for r in results]
+        print(f"MNIST test after adapting with k={FORGETTING_K}: median {statistics.median(mnist):.2%},"
+              f" lowest {min(mnist):.2%}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Your handwriting, learnt: fine-tune a copy of the model on the digits you taught the app.
+
+    python personalize.py [--data-dir DIR] [--data-root data] [--model MNIST_CUDA_MODEL.pt]
+    python personalize.py --forget    # delete the personal model: the app reads with the shipped one again
+
+Teach the app first: in play.py, draw a digit and press its key (or click its row); user_samples.py
+keeps the drawing. This renders each kept drawing the way the app reads it, in several pen widths,
+slants and widths, and fine-tunes the dense layers of a copy of the model on them, mixed with three
+times as many MNIST training digits so that it keeps reading everyone else's digits. The conv layers
+stay as trained. It takes about half a minute on a 2-core CPU and writes personal_model.pt into your
+data folder, beside your samples; from then on the app reads with it and says so in its panel. The
+shipped MNIST_CUDA_MODEL.pt is never changed. `benchmarks/personal_adaptation.py` measures how much
+it helps, writer by writer.
+"""
+
+import argparse
+import copy
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ink import Strokes, preprocess, render_strokes
+from model import (
+    DEFAULT_MODEL_PATH,
+    ModelLoadError,
+    ModelSaveError,
+    augment,
+    check_can_save,
+    load_mnist,
+    load_model,
+    save_model,
+)
+from user_samples import SampleStore, default_data_dir
+
+PERSONAL_MODEL_FILE = "personal_model.pt"
+STEPS = 150
+BATCH_SIZE = 128
+YOURS_PER_BATCH = 32  # a quarter of each batch is yours; the rest are MNIST digits, so nothing is forgotten
+LR = 3e-4
+MNIST_DIGITS = 6000  # warped MNIST training digits mixed in, about three for each of yours seen
+RENDERINGS = 16  # of each of your drawings: pen widths, slants and widths vary as they do from day to day
+SHEAR, ASPECT, PEN_RATIOS = 0.25, (0.8, 1.2), (0.08, 0.13)
+
+Examples = tuple[torch.Tensor, torch.Tensor]  # the conv features of some images, and their labels
+
+
+def personal_model_path(data_dir: str | Path | None = None) -> Path:
+    """Where the personal model lives: the user's data folder, beside the samples it learnt from."""
+    return Path(data_dir if data_dir is not None else default_data_dir()) / PERSONAL_MODEL_FILE
+
+
+def renderings(strokes: Strokes, count: int, rng: np.random.Generator) -> torch.Tensor:
+    """`count` (1, 28, 28) model inputs of one drawing, each slanted, widened and penned a little differently."""
+    points = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
+    images = []
+    for _ in range(count):
+        shear, aspect = rng.uniform(-SHEAR, SHEAR), rng.uniform(*ASPECT)
+        varied = [np.stack([(p[:, 0] + shear * p[:, 1]) * aspect, p[:, 1]], axis=1) for p in points]
+        images.append(preprocess(render_strokes(varied, pen_ratio=rng.uniform(*PEN_RATIOS))))
+    return torch.cat(images)
+
+
+def conv_features(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
+    """The frozen conv layers' output for images, computed once: only the dense layers are trained."""
+    model.eval()
+    with torch.no_grad():  # not inference_mode: the dense layers' gradients are taken on these
+        return torch.cat([model.features(batch) for batch in images.split(500)])
+
+
+def your_examples(model: nn.Module, samples: list[dict], seed: int = 0) -> Examples:
+    """Your samples, RENDERINGS times each, warped as training digits are."""
+    rng = np.random.default_rng(seed)
+    images = torch.cat([renderings(sample["strokes"], RENDERINGS, rng) for sample in samples])
+    labels = torch.tensor([sample["label"] for sample in samples]).repeat_interleave(RENDERINGS)
+    return conv_features(model, augment(images)), labels
+
+
+def mnist_examples(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
+                   count: int = MNIST_DIGITS, seed: int = 0) -> Examples:
+    """`count` MNIST training digits picked at random and warped."""
+    pick = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:count]
+    return conv_features(model, augment(images[pick])), labels[pick]
+
+
+def adapt(model: nn.Module, yours: Examples, mnist: Examples, steps: int = STEPS,
+          seed: int = 0) -> nn.Module:
+    """A copy of `model` whose dense layers are fine-tuned on your examples mixed with MNIST's."""
+    personal = copy.deepcopy(model).eval()
+    optimizer = torch.optim.AdamW([*personal.fc1.parameters(), *personal.fc2.parameters()], lr=LR)
+    generator = torch.Generator().manual_seed(seed)
+    personal.dropout.train()  # the dense layers train as they were trained; the conv layers stay as they are
+    for _ in range(steps):
+        mine = torch.randint(len(yours[1]), (YOURS_PER_BATCH,), generator=generator)
+        theirs = torch.randint(len(mnist[1]), (BATCH_SIZE - YOURS_PER_BATCH,), generator=generator)
+        features = torch.cat([yours[0][mine], mnist[0][theirs]])
+        labels = torch.cat([yours[1][mine], mnist[1][theirs]])
+        loss = F.cross_entropy(personal.classify(features), labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+    return personal.eval()
+
+
+def personalize(data_dir: Path | None, data_root: str, model_path: str | Path) -> int:
+    """Learn the samples in `data_dir` and write the personal model beside them; 0 on success, 1 if not."""
+    samples = SampleStore(data_dir).read()
+    target = personal_model_path(data_dir)
+    if not samples:
+        print(f"error: no digits taught yet in {target.parent}: in play.py, draw a digit and press its key",
+              file=sys.stderr)
+        return 1
+    try:
+        check_can_save(target)
+        model = load_model(model_path)
+        started = time.perf_counter()
+        images, labels = load_mnist(data_root, train=True)
+    except (ModelLoadError, ModelSaveError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except RuntimeError as error:  # torchvision found no MNIST in data_root and could not download it
+        print(f"error: MNIST is needed in {data_root} (--data-root) and could not be fetched: {error}",
+              file=sys.stderr)
+        return 1
+    counts = np.bincount([sample["label"] for sample in samples], minlength=10)
+    print(f"learning {len(samples)} of your digits ({', '.join(f'{d}: {n}' for d, n in enumerate(counts) if n)})")
+    torch.manual_seed(0)
+    personal = adapt(model, your_examples(model, samples), mnist_examples(model, images, labels))
+    try:
+        save_model(personal, target)
+    except ModelSaveError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"done in {time.perf_counter() - started:.0f} s: the app now reads with {target}")
+    print("back to the shipped model: python personalize.py --forget")
+    return 0
+
+
+def forget(data_dir: Path | None) -> int:
+    target = personal_model_path(data_dir)
+    if not target.exists():
+        print(f"no personal model in {target.parent}: the app reads with the shipped model")
+        return 0
+    target.unlink()
+    print(f"deleted {target}: the app reads with the shipped model again (your samples are kept)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Fine-tune the model on the digits you taught the app.")
+    parser.add_argument("--data-dir", type=Path, default=None, help=f"your samples (default: {default_data_dir()})")
+    parser.add_argument("--data-root", default="data", help="MNIST folder; downloaded there if missing")
+    parser.add_argument("--model", default=DEFAULT_MODEL_PATH, help="the model to start from (default: %(default)s)")
+    parser.add_argument("--forget", action="store_true", help="delete the personal model")
+    args = parser.parse_args(argv)
+    if args.forget:
+        return forget(args.data_dir)
+    return personalize(args.data_dir, args.data_root, args.model)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
