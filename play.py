@@ -204,7 +204,7 @@ class DigitApp:
             else:
                 verdict = "confirmed" if best is not None and best[0] == digit else "corrected"
                 self.status = (f"kept as your {digit} ({verdict}): {self.samples.counts[digit]} of {digit}, "
-                               f"{sum(self.samples.counts)} samples in all")
+                               f"{sum(self.samples.counts)} in all · python personalize.py learns them")
         self.needs_redraw = True
 
     def repaint(self) -> None:

@@ -34,11 +34,11 @@ def test_adapting_on_a_writers_digits_reads_their_other_digits_better(shipped_mo
         seen[label] += 1
     images = torch.cat([play.model_input(strokes) for strokes, _ in held_out])
     labels = torch.tensor([label for _, label in held_out])
-    train_x, train_y = load_mnist(mnist_root, train=True)
+    train_x, _ = load_mnist(mnist_root, train=True)
 
     torch.manual_seed(0)
     yours = personalize.your_examples(shipped_model, [{"strokes": s, "label": d} for s, d in taught])
-    mnist = personalize.mnist_examples(shipped_model, train_x, train_y, count=2000)
+    mnist = personalize.mnist_examples(shipped_model, train_x, count=2000)
     personal = personalize.adapt(shipped_model, yours, mnist)
 
     errors_before = (read(shipped_model, images) != labels).sum().item()
