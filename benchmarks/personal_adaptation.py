@@ -9,7 +9,7 @@ the same for every k, are read before and after adapting. Reported for every wri
 MIN_HELD_OUT digits held back, and for the WORST writers the shipped model reads worst: accuracy
 before and after, the errors left, writers made worse by more than a point, MNIST test accuracy of
 the adapted models (forgetting) and the time one adaptation takes. One pool of warped MNIST digits
-is shared by all writers here; the app draws a fresh one each time, the same way.
+is shared by all writers here; personalize.py makes one the same way each time it runs.
 """
 
 import argparse
