@@ -25,7 +25,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ink import load_pen_digits, replay_as_mouse  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_mnist, load_model  # noqa: E402
-from personalize import adapt, conv_features, mnist_examples, your_examples  # noqa: E402
+from personalize import ANCHOR, adapt, conv_features, mnist_examples, your_examples  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input  # noqa: E402
 
 MIN_HELD_OUT = 10
@@ -55,6 +55,7 @@ def main() -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
     parser.add_argument("--k", type=int, nargs="+", default=[1, 3, 5])
     parser.add_argument("--only-worst", action="store_true", help=f"only the {WORST} writers read worst (quicker)")
+    parser.add_argument("--anchor", type=float, default=ANCHOR, help="personalize.ANCHOR to try")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -90,7 +91,8 @@ def main() -> int:
             taught = [indices[i] for idx in taught_order.values() for i in idx[:k]]
             samples = [{"strokes": drawings[i], "label": int(labels[i])} for i in taught]
             started = time.perf_counter()
-            personal = adapt(model, your_examples(model, samples, seed=args.seed), mnist, seed=args.seed)
+            yours = your_examples(model, samples, seed=args.seed)
+            personal = adapt(model, yours, mnist, anchor=args.anchor, seed=args.seed)
             seconds.append(time.perf_counter() - started)
             row[k] = accuracy(personal, features[held], labels[held])
             if k == FORGETTING_K:
