@@ -98,11 +98,12 @@ def mnist_examples(model: nn.Module, images: torch.Tensor, count: int = MNIST_DI
 
 
 def adapt(model: nn.Module, yours: Examples, mnist: Examples, steps: int = STEPS,
-          anchor: float = ANCHOR, seed: int = 0) -> nn.Module:
+          anchor: float = ANCHOR, yours_per_batch: int = YOURS_PER_BATCH, seed: int = 0) -> nn.Module:
     """A copy of `model` whose dense layers are fine-tuned on your examples mixed with MNIST's.
 
     `anchor` weighs a penalty on the squared distance of those layers' weights from the model's
-    own, so that they move only as far as your digits need.
+    own, so that they move only as far as your digits need; `yours_per_batch` of each batch of
+    BATCH_SIZE are your examples, the rest MNIST's.
     """
     personal = copy.deepcopy(model).eval()
     trained = [*personal.fc1.parameters(), *personal.fc2.parameters()]
@@ -111,8 +112,8 @@ def adapt(model: nn.Module, yours: Examples, mnist: Examples, steps: int = STEPS
     generator = torch.Generator().manual_seed(seed)
     personal.dropout.train()  # the dense layers train as they were trained; the conv layers stay as they are
     for _ in range(steps):
-        mine = torch.randint(len(yours[1]), (YOURS_PER_BATCH,), generator=generator)
-        theirs = torch.randint(len(mnist[1]), (BATCH_SIZE - YOURS_PER_BATCH,), generator=generator)
+        mine = torch.randint(len(yours[1]), (yours_per_batch,), generator=generator)
+        theirs = torch.randint(len(mnist[1]), (BATCH_SIZE - yours_per_batch,), generator=generator)
         features = torch.cat([yours[0][mine], mnist[0][theirs]])
         targets = torch.cat([yours[1][mine], mnist[1][theirs]])
         loss = F.cross_entropy(personal.classify(features), targets)

@@ -25,7 +25,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ink import load_pen_digits, replay_as_mouse  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_mnist, load_model  # noqa: E402
-from personalize import ANCHOR, adapt, conv_features, mnist_examples, your_examples  # noqa: E402
+from personalize import ANCHOR, MNIST_DIGITS, YOURS_PER_BATCH, adapt, conv_features, mnist_examples, your_examples  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input  # noqa: E402
 
 MIN_HELD_OUT = 10
@@ -56,6 +56,9 @@ def main() -> int:
     parser.add_argument("--k", type=int, nargs="+", default=[1, 3, 5])
     parser.add_argument("--only-worst", action="store_true", help=f"only the {WORST} writers read worst (quicker)")
     parser.add_argument("--anchor", type=float, default=ANCHOR, help="personalize.ANCHOR to try")
+    parser.add_argument("--mnist-digits", type=int, default=MNIST_DIGITS, help="personalize.MNIST_DIGITS to try")
+    parser.add_argument("--yours-per-batch", type=int, default=YOURS_PER_BATCH,
+                        help="personalize.YOURS_PER_BATCH to try")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -66,7 +69,7 @@ def main() -> int:
     features = conv_features(model, torch.cat([model_input(strokes) for strokes in drawings]))
     labels = torch.tensor([c["label"] for c in characters])
     train_x, _ = load_mnist(args.data_root, train=True)
-    mnist = mnist_examples(model, train_x, seed=args.seed)
+    mnist = mnist_examples(model, train_x, args.mnist_digits, seed=args.seed)
     test_x, test_y = load_mnist(args.data_root, train=False)
     test_features = conv_features(model, test_x)
     print(f"shipped model: MNIST test {accuracy(model, test_features, test_y):.2%}")
@@ -92,7 +95,8 @@ def main() -> int:
             samples = [{"strokes": drawings[i], "label": int(labels[i])} for i in taught]
             started = time.perf_counter()
             yours = your_examples(model, samples, seed=args.seed)
-            personal = adapt(model, yours, mnist, anchor=args.anchor, seed=args.seed)
+            personal = adapt(model, yours, mnist, anchor=args.anchor, yours_per_batch=args.yours_per_batch,
+                             seed=args.seed)
             seconds.append(time.perf_counter() - started)
             row[k] = accuracy(personal, features[held], labels[held])
             if k == FORGETTING_K:
