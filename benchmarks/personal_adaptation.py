@@ -25,7 +25,15 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ink import load_pen_digits, replay_as_mouse  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_mnist, load_model  # noqa: E402
-from personalize import ANCHOR, MNIST_DIGITS, YOURS_PER_BATCH, adapt, conv_features, mnist_examples, your_examples  # noqa: E402
+from personalize import (  # noqa: E402
+    ANCHOR,
+    MNIST_DIGITS,
+    YOURS_PER_BATCH,
+    adapt,
+    conv_features,
+    mnist_examples,
+    your_examples,
+)
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input  # noqa: E402
 
 MIN_HELD_OUT = 10
