@@ -212,6 +212,8 @@ BASE_SHARE = 0.4  # of the flagged ones, those that also get a base
 # How the slashed zeros are slashed: diagonally (Ø), down the middle (φ, the most common in the UNIPEN
 # sample's misread zeros), or across (θ).
 ZERO_SLASHES = (0.4, 0.45, 0.15)
+# Zeros that are slashed are mostly written narrow: wider ones are squeezed to this width / height.
+SLASHED_ZERO_ASPECT = (0.45, 0.9)
 
 
 def pen_skeleton(digit: np.ndarray) -> np.ndarray:
@@ -236,18 +238,20 @@ def style_strokes(skeleton: np.ndarray, label: int, rng: np.random.Generator) ->
             end = (right - u(-0.1, 0.3) * width, top - u(-0.1, 0.2) * height)
         elif kind == 1:  # a stroke down through the middle, past the top and the bottom: φ
             middle, lean = (left + right) / 2 + u(-0.1, 0.1) * width, u(-0.15, 0.15) * height
-            start = (middle + lean, top - u(0.05, 0.3) * height)
-            end = (middle - lean, bottom + u(0.05, 0.3) * height)
+            start = (middle + lean, top - u(0.05, 0.45) * height)
+            end = (middle - lean, bottom + u(0.05, 0.45) * height)
         else:  # a bar across the middle: θ
             level = (top + bottom) / 2 + u(-0.1, 0.1) * height
-            start, end = (left - u(0, 0.15) * width, level), (right + u(0, 0.15) * width, level)
+            start, end = (left - u(0.05, 0.6) * width, level), (right + u(0.05, 0.6) * width, level)
         return [np.array([start, end])]
     if label == 1:  # a flag down to the left from the top; sometimes a base under the foot
         x_top = cols[rows <= top + 2].mean()
-        run = u(0.15, 0.6) * height
-        drop = min(run * u(0.4, 1.3), 0.5 * height)  # steeper than a 7's bar, which is about level
+        based = rng.random() < BASE_SHARE
+        run = u(0.15, 0.5) * height
+        # Steeper than a 7's bar, which is about level; a one with a base can't be a 7, so its flag may be level too.
+        drop = min(run * u(0.1 if based else 0.7, 1.5), 0.5 * height)
         strokes = [np.array([(x_top, top), (x_top - run, top + drop)])]
-        if rng.random() < BASE_SHARE:
+        if based:
             x_foot = cols[rows >= bottom - 2].mean()
             strokes.append(np.array([(x_foot - u(0.15, 0.35) * height, bottom),
                                      (x_foot + u(0.15, 0.35) * height, bottom + u(-0.03, 0.03) * height)]))
@@ -260,6 +264,14 @@ def style_strokes(skeleton: np.ndarray, label: int, rng: np.random.Generator) ->
         half, tilt = u(0.12, 0.25) * height, u(-0.05, 0.05) * height
         return [np.array([(stem.mean() - half, row + tilt), (stem.mean() + half, row - tilt)])]
     return []
+
+
+def narrowed(skeleton: np.ndarray, factor: float) -> np.ndarray:
+    """The skeleton squeezed sideways about its middle to `factor` of its width; still connected."""
+    cols = skeleton[:, 1]
+    middle = (cols.min() + cols.max()) / 2
+    squeezed = np.column_stack([skeleton[:, 0], np.rint(middle + (cols - middle) * factor).astype(int)])
+    return np.unique(squeezed, axis=0)
 
 
 def redraw_as_pen(digit: np.ndarray, label: int, rng: np.random.Generator,
@@ -275,7 +287,11 @@ def redraw_as_pen(digit: np.ndarray, label: int, rng: np.random.Generator,
     skeleton = pen_skeleton(digit)
     if not len(skeleton):
         return preprocess(digit)
-    extra = style_strokes(skeleton, label, rng) if rng.random() < style_share.get(label, 0.0) else []
+    styled = rng.random() < style_share.get(label, 0.0)
+    if styled and label == 0:
+        height, width = np.ptp(skeleton, axis=0) + 1
+        skeleton = narrowed(skeleton, min(1.0, rng.uniform(*SLASHED_ZERO_ASPECT) * height / width))
+    extra = style_strokes(skeleton, label, rng) if styled else []
     corners = np.concatenate([skeleton[:, ::-1], *extra]) if extra else skeleton[:, ::-1]
     low = np.floor(corners.min(axis=0))
     size = np.ceil(corners.max(axis=0) - low).astype(int) + 1

@@ -15,6 +15,7 @@ from ink import (
     PenPath,
     PictureError,
     load_pen_digits,
+    narrowed,
     pen_skeleton,
     place_on_canvas,
     preprocess,
@@ -179,6 +180,25 @@ def test_a_slashed_zero_keeps_its_loop_and_gains_a_stroke_across_it(mnist_test):
     assert holes(plain) == 1 and holes(slashed) == 2  # the slash cuts the loop in two
 
 
+def test_a_narrowed_zero_is_narrower_and_still_one_loop(mnist_test):
+    skeleton = pen_skeleton(first_of(mnist_test, 0))
+    thin = narrowed(skeleton, 0.5)
+    assert np.ptp(thin[:, 1]) <= 0.5 * np.ptp(skeleton[:, 1]) + 1 and np.ptp(thin[:, 0]) == np.ptp(skeleton[:, 0])
+    image = np.zeros(thin.max(axis=0) + 3, dtype=bool)
+    image[thin[:, 0] + 1, thin[:, 1] + 1] = True
+    assert ndimage.label(~image)[1] == 2  # outside and the loop's inside: the squeeze left no gap
+
+
+def test_a_bar_across_a_zero_reaches_well_past_its_sides(mnist_test):
+    """Writers who cross a zero (θ) often run the bar far out on both sides, which MNIST reads as 8."""
+    skeleton = pen_skeleton(first_of(mnist_test, 0))
+    left, right = skeleton[:, 1].min(), skeleton[:, 1].max()
+    rng = np.random.default_rng(0)
+    bars = [s for s in (style_strokes(skeleton, 0, rng)[0] for _ in range(300)) if s[0, 1] == s[1, 1]]
+    overhang = [min(left - a[0], b[0] - right) / (right - left) for a, b in bars]
+    assert min(overhang) >= 0 and max(overhang) > 0.4
+
+
 def test_zeros_are_slashed_every_way_writers_slash_them(mnist_test):
     skeleton = pen_skeleton(first_of(mnist_test, 0))
     rng = np.random.default_rng(0)
@@ -192,6 +212,18 @@ def test_a_flag_goes_down_to_the_left_from_the_top_of_the_one(mnist_test):
     flag = style_strokes(skeleton, 1, np.random.default_rng(0))[0]
     (x0, y0), (x1, y1) = flag
     assert y0 == skeleton[:, 0].min() and x1 < x0 and y1 > y0
+
+
+def test_only_a_one_with_a_base_may_have_a_level_flag(mnist_test):
+    """A level flag on a bare stem is a 7's bar; with a base under the foot it is still a 1."""
+    skeleton = pen_skeleton(first_of(mnist_test, 1))
+    rng = np.random.default_rng(0)
+    slopes = {True: [], False: []}
+    for _ in range(300):
+        strokes = style_strokes(skeleton, 1, rng)
+        (x0, y0), (x1, y1) = strokes[0]
+        slopes[len(strokes) == 2].append((y1 - y0) / (x0 - x1))
+    assert min(slopes[False]) >= 0.7 and min(slopes[True]) < 0.3
 
 
 def test_a_crossed_seven_has_a_bar_across_its_stem(mnist_test):
