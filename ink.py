@@ -274,6 +274,15 @@ def narrowed(skeleton: np.ndarray, factor: float) -> np.ndarray:
     return np.unique(squeezed, axis=0)
 
 
+def restyled(skeleton: np.ndarray, label: int, rng: np.random.Generator) -> tuple[np.ndarray, list[np.ndarray]]:
+    """`label` in a style MNIST lacks: its skeleton, reshaped where the style asks (a slashed zero is
+    narrow), and the strokes the style adds."""
+    if label == 0:
+        height, width = np.ptp(skeleton, axis=0) + 1
+        skeleton = narrowed(skeleton, min(1.0, rng.uniform(*SLASHED_ZERO_ASPECT) * height / width))
+    return skeleton, style_strokes(skeleton, label, rng)
+
+
 def redraw_as_pen(digit: np.ndarray, label: int, rng: np.random.Generator,
                   style_share: dict[int, float] = STYLE_SHARE) -> torch.Tensor:
     """An MNIST digit as the app would read it had a person drawn it: (1, 1, 28, 28) in [0, 1].
@@ -287,11 +296,7 @@ def redraw_as_pen(digit: np.ndarray, label: int, rng: np.random.Generator,
     skeleton = pen_skeleton(digit)
     if not len(skeleton):
         return preprocess(digit)
-    styled = rng.random() < style_share.get(label, 0.0)
-    if styled and label == 0:
-        height, width = np.ptp(skeleton, axis=0) + 1
-        skeleton = narrowed(skeleton, min(1.0, rng.uniform(*SLASHED_ZERO_ASPECT) * height / width))
-    extra = style_strokes(skeleton, label, rng) if styled else []
+    skeleton, extra = restyled(skeleton, label, rng) if rng.random() < style_share.get(label, 0.0) else (skeleton, [])
     corners = np.concatenate([skeleton[:, ::-1], *extra]) if extra else skeleton[:, ::-1]
     low = np.floor(corners.min(axis=0))
     size = np.ceil(corners.max(axis=0) - low).astype(int) + 1
