@@ -189,15 +189,15 @@ def _process_alive(pid: str) -> bool:
 
 @torch.inference_mode()
 def probabilities(model: nn.Module, images: torch.Tensor) -> np.ndarray:
-    """Class probabilities of the first image of a (N, 1, 28, 28) batch, summing to 1."""
+    """(N, 10): the class probabilities of each image of a (N, 1, 28, 28) batch, each row summing to 1."""
     device = next(model.parameters()).device
     logits = model(images.to(device))
-    return torch.softmax(logits[0].float(), dim=0).cpu().numpy()  # softmax subtracts the max: stable
+    return torch.softmax(logits.float(), dim=1).cpu().numpy()  # softmax subtracts the max: stable
 
 
 def predict(model: nn.Module, canvas: np.ndarray) -> np.ndarray:
     """The 10 class probabilities of a drawing (see `ink.preprocess` for the canvas format)."""
-    return probabilities(model, preprocess(canvas))
+    return probabilities(model, preprocess(canvas))[0]
 
 
 # --- training ----------------------------------------------------------------------------------

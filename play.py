@@ -1,4 +1,4 @@
-"""Draw a digit with the mouse; the CNN from model.py names it while you draw.
+"""Draw a digit, or a whole number, with the mouse; the CNN from model.py reads it while you draw.
 
     python play.py [--model PATH] [--save-dir DIR] [--data-dir DIR] [--image PICTURE]
 
@@ -9,6 +9,10 @@ Left button draws; Ctrl+Z takes back the last stroke and Ctrl+Y (or Ctrl+Shift+Z
 Ctrl+S saves the drawing; a digit key (or a click on that digit's row) keeps the drawing as your
 sample of that digit (user_samples.py); a picture dropped on the window (or given with --image) is
 read; the Clear button or C / Backspace / Delete wipes the canvas; Esc quits.
+
+Several digits written side by side are read as a number (segmentation.py splits the strokes into
+digits): the panel shows each digit's input and reading, and the probability rows show the digit
+last drawn, or the one under the mouse. A digit key teaches the digit the rows show.
 """
 
 import argparse
@@ -18,6 +22,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,6 +33,7 @@ import torch  # noqa: E402
 import ink  # noqa: E402
 from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, probabilities  # noqa: E402
 from personalize import personal_model_path  # noqa: E402
+from segmentation import split_digits  # noqa: E402
 from user_samples import SampleStore, default_data_dir  # noqa: E402
 
 TITLE = "Digit Recognizer"
@@ -45,6 +51,7 @@ PANEL_X = CANVAS_SIZE
 CLEAR_BUTTON = pygame.Rect(PANEL_X + 20, 10, 160, 40)
 PREVIEW_SCALE = 5  # the 28x28 model input shown at 140x140
 PREVIEW_POS = (PANEL_X + 30, 62)
+NUMBER_BOX = pygame.Rect(PANEL_X + 10, 56, WINDOW_SIZE[0] - PANEL_X - 20, 166)  # a number, where a digit's preview is
 ROWS_TOP, ROW_HEIGHT = 226, 37
 BAR_LEFT, BAR_WIDTH = PANEL_X + 20, 160
 
@@ -76,7 +83,7 @@ def paint_stroke(surface: pygame.Surface, points: list[tuple[int, int]]) -> None
 
 
 def save_drawing(canvas: pygame.Surface, strokes: ink.Strokes, best: tuple[int, float] | None,
-                 probs: np.ndarray | None, folder: Path) -> Path:
+                 probs: np.ndarray | None, folder: Path, number: str = "") -> Path:
     """Write `drawing-N.png` (the canvas) and `drawing-N.json` (pen path and reading) with a new N; the PNG's path."""
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(1, 1_000_000):
@@ -87,6 +94,7 @@ def save_drawing(canvas: pygame.Surface, strokes: ink.Strokes, best: tuple[int, 
             with open(png.with_suffix(".json"), "x") as file:  # "x": fails rather than overwrite
                 record = {"strokes": [[list(point) for point in stroke] for stroke in strokes],
                           "digit": None if best is None else best[0],
+                          "number": number,
                           "probabilities": None if probs is None else [round(float(p), 6) for p in probs],
                           "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
                 json.dump(record, file)
@@ -119,6 +127,46 @@ def model_input(strokes: ink.Strokes, pen_path: ink.PenPath | None = None) -> to
     return ink.preprocess(pen_path.image(strokes) if pen_path else ink.render_strokes(strokes))
 
 
+class Reading(NamedTuple):
+    """One digit on the canvas: the indices of its strokes, the model's 28x28 input, the 10 probabilities."""
+
+    strokes: list[int]
+    image: np.ndarray
+    probs: np.ndarray
+
+
+def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[int, ink.PenPath] | None = None,
+                memo: dict | None = None) -> list[Reading]:
+    """The digits of a drawing, left to right, each read as a single digit is and all in one batch.
+
+    `pen_paths` (kept by the caller, one per digit) redraw only what was added since the last call;
+    `memo` keeps the readings that settled where a stroke near a digit belongs.
+    """
+    groups = split_digits(strokes, lambda drawings: top_probabilities(model, drawings, memo))
+    inputs = []
+    for group in groups:
+        if pen_paths is not None and group[0] not in pen_paths:
+            pen_paths[group[0]] = ink.PenPath()
+        pen_path = None if pen_paths is None else pen_paths[group[0]]
+        inputs.append(model_input([strokes[i] for i in group], pen_path))
+    kept = [k for k, image in enumerate(inputs) if image.any()]
+    if not kept:
+        return []
+    probs = probabilities(model, torch.cat([inputs[k] for k in kept]))
+    return [Reading(groups[k], inputs[k][0, 0].numpy(), p) for k, p in zip(kept, probs, strict=True)]
+
+
+def top_probabilities(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict | None = None) -> np.ndarray:
+    """Each drawing's highest class probability, read as one digit."""
+    keys = [tuple((id(stroke), len(stroke)) for stroke in drawing) for drawing in drawings]
+    memo = {} if memo is None else memo
+    new = [k for k, key in enumerate(keys) if key not in memo]
+    if new:
+        probs = probabilities(model, torch.cat([model_input(drawings[k]) for k in new])).max(axis=1)
+        memo.update({keys[k]: p for k, p in zip(new, probs, strict=True)})
+    return np.array([memo[key] for key in keys])
+
+
 class DigitApp:
     """The app's state: the drawing, the latest prediction, and how events change them."""
 
@@ -129,10 +177,14 @@ class DigitApp:
         self.save_dir = Path.cwd() if save_dir is None else Path(save_dir)
         self.samples = SampleStore() if samples is None else samples  # the digits the user taught
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
-        self.pen_path = ink.PenPath()  # the redrawn pen path, kept up to date stroke by stroke
+        self.pen_paths: dict[int, ink.PenPath] = {}  # each digit's redrawn pen path, kept up to date stroke by stroke
+        self.memo: dict = {}  # readings that settled which digit a stroke belongs to
+        self.readings: list[Reading] = []  # the digits on the canvas, left to right
+        self.focus = 0  # the reading the probability rows show
         self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
         self.font = pygame.font.Font(None, 34)
         self.small_font = pygame.font.Font(None, 22)
+        self.big_font = pygame.font.Font(None, 60)
         self.drawing = False  # the left button is held down on the canvas
         self.last_classified = -math.inf
         # The pen's path, a list of points per press-move-release; first a dot to warm the model up,
@@ -145,6 +197,8 @@ class DigitApp:
         """Wipe the drawing; a stroke under way ends here, so a held button draws no more until pressed again."""
         self.showing_picture = False
         self.strokes.clear()
+        self.pen_paths.clear()
+        self.memo.clear()
         self.undone: list[list[tuple[int, int]]] = []  # strokes taken back by undo, the next to come back last
         self.repaint()
 
@@ -170,8 +224,7 @@ class DigitApp:
             return
         self.clear()
         image = ink.preprocess(picture)
-        self.preview = image[0, 0].numpy()
-        self.probs = probabilities(self.model, image) if image.any() else None
+        self.show([Reading([], image[0, 0].numpy(), probabilities(self.model, image)[0])] if image.any() else [])
         scale = CANVAS_SIZE / max(picture.shape)
         size = (round(picture.shape[1] * scale), round(picture.shape[0] * scale))
         surface = pygame.surfarray.make_surface(np.stack([picture.T] * 3, axis=-1))
@@ -185,20 +238,23 @@ class DigitApp:
             self.status = "nothing to save: the canvas is blank"
         else:
             try:
-                png = save_drawing(self.canvas, self.strokes, self.prediction(), self.probs, self.save_dir)
+                png = save_drawing(self.canvas, self.strokes, self.prediction(), self.probs, self.save_dir,
+                                   self.number())
                 self.status = f"saved {png} and {png.with_suffix('.json').name}"
             except OSError as error:
                 self.status = f"not saved: {error.strerror or error} ({self.save_dir})"
         self.needs_redraw = True
 
     def teach(self, digit: int) -> None:
-        """Keep the drawing as the user's sample of `digit`: a wrong reading corrected, or a right one confirmed."""
+        """Keep the digit the rows show as the user's sample of `digit`: a wrong reading corrected, or a
+        right one confirmed."""
         best = self.prediction()
         if not self.strokes:
             self.status = "nothing to teach: draw a digit, then press its key"
         else:
+            shown = self.readings[self.focus].strokes if self.readings else range(len(self.strokes))
             try:
-                self.samples.add(self.strokes, digit, None if best is None else best[0])
+                self.samples.add([self.strokes[i] for i in shown], digit, None if best is None else best[0])
             except OSError as error:
                 self.status = f"not kept: {error.strerror or error} ({self.samples.path.parent})"
             else:
@@ -216,23 +272,52 @@ class DigitApp:
         if self.strokes:
             self.classify()
         else:
-            self.probs: np.ndarray | None = None
-            self.preview = np.zeros((ink.IMAGE_SIZE, ink.IMAGE_SIZE), dtype=np.float32)
-            self.needs_redraw = True
+            self.show([])
 
     def classify(self) -> None:
-        """Run the model on the drawing as it is now."""
-        image = model_input(self.strokes, self.pen_path)
-        self.preview = image[0, 0].numpy()
-        self.probs = probabilities(self.model, image) if image.any() else None
+        """Read the drawing as it is now; the rows show the digit the last stroke belongs to."""
+        readings = read_digits(self.model, self.strokes, self.pen_paths, self.memo)
+        last = len(self.strokes) - 1
+        self.show(readings, next((k for k, r in enumerate(readings) if last in r.strokes), len(readings) - 1))
         self.last_classified = time.monotonic()
+
+    def show(self, readings: list[Reading], focus: int = 0) -> None:
+        """Make `readings` what the panel shows, with the probability rows on the digit `focus`."""
+        self.readings, self.focus = readings, max(focus, 0)
+        kept = {r.strokes[0] for r in readings if r.strokes}
+        for first in set(self.pen_paths) - kept:  # pen paths of digits that are no more
+            del self.pen_paths[first]
         self.needs_redraw = True
 
+    def look_at(self, x: int) -> None:
+        """Point the probability rows at the digit nearest to x on the canvas."""
+        if len(self.readings) > 1:
+            gaps = [max(min(p[0] for i in r.strokes for p in self.strokes[i]) - x,
+                        x - max(p[0] for i in r.strokes for p in self.strokes[i]), 0) for r in self.readings]
+            focus = int(np.argmin(gaps))
+            if focus != self.focus:
+                self.focus, self.needs_redraw = focus, True
+
+    @property
+    def probs(self) -> np.ndarray | None:
+        """The probabilities the rows show; None for a blank canvas."""
+        return self.readings[self.focus].probs if self.readings else None
+
+    @property
+    def preview(self) -> np.ndarray:
+        """The model's input for the digit the rows show; black for a blank canvas."""
+        return self.readings[self.focus].image if self.readings else np.zeros((ink.IMAGE_SIZE,) * 2, np.float32)
+
     def prediction(self) -> tuple[int, float] | None:
+        """The digit the rows show and its probability; None for a blank canvas."""
         if self.probs is None:
             return None
         digit = int(self.probs.argmax())
         return digit, float(self.probs[digit])
+
+    def number(self) -> str:
+        """The digits on the canvas, left to right."""
+        return "".join(str(int(r.probs.argmax())) for r in self.readings)
 
     # --- events --------------------------------------------------------------------------------
 
@@ -268,6 +353,8 @@ class DigitApp:
                 self.status = HELP
                 draw_stroke(self.canvas, event.pos, event.pos)
                 self.needs_redraw = True
+        elif event.type == pygame.MOUSEMOTION and not self.drawing and event.pos[0] < CANVAS_SIZE:
+            self.look_at(event.pos[0])
         elif event.type == pygame.MOUSEMOTION and self.drawing:
             point = on_canvas(event.pos)  # the pen stops at the canvas edge, in the path as on screen
             draw_stroke(self.canvas, self.strokes[-1][-1], point)
@@ -288,13 +375,18 @@ class DigitApp:
 
     def caption(self) -> str:
         best = self.prediction()
+        if len(self.readings) > 1:
+            return f"{TITLE} - {self.number()}"
         return TITLE if best is None else f"{TITLE} - {best[0]} ({best[1]:.1%})"
 
     def render(self, screen: pygame.Surface) -> None:
         screen.blit(self.canvas, (0, 0))
         screen.fill(GREY, (PANEL_X, 0, WINDOW_SIZE[0] - PANEL_X, WINDOW_SIZE[1]))
         self._render_clear_button(screen)
-        self._render_preview(screen)
+        if len(self.readings) > 1:
+            self._render_number(screen)
+        else:
+            self._render_preview(screen)
         self._render_probabilities(screen)
         self._render_status(screen)
         if pygame.display.get_caption()[0] != self.caption():  # not once a frame while drawing
@@ -315,6 +407,25 @@ class DigitApp:
         pygame.draw.rect(screen, TEXT, (*PREVIEW_POS, side, side), width=1)
         label = self.small_font.render(PERSONAL_LABEL if self.personal else SHIPPED_LABEL, True, TEXT)
         screen.blit(label, label.get_rect(midtop=(PREVIEW_POS[0] + side // 2, PREVIEW_POS[1] + side + 3)))
+
+    def _render_number(self, screen: pygame.Surface) -> None:
+        """The number read, large; under it each digit's input, its reading and how sure; the digit the
+        rows show framed."""
+        number = self.big_font.render(self.number(), True, GREEN)
+        screen.blit(number, number.get_rect(midtop=(NUMBER_BOX.centerx, NUMBER_BOX.top)))
+        cell = NUMBER_BOX.width // len(self.readings)
+        side = min(ink.IMAGE_SIZE * PREVIEW_SCALE, cell - 6)
+        top = NUMBER_BOX.top + number.get_height() + 4
+        for k, reading in enumerate(self.readings):
+            centre = NUMBER_BOX.left + cell * k + cell // 2
+            gray = (reading.image * 255).astype(np.uint8).T
+            small = pygame.surfarray.make_surface(np.stack([gray] * 3, axis=-1))
+            box = pygame.Rect(centre - side // 2, top, side, side)
+            screen.blit(pygame.transform.scale(small, box.size), box)
+            shown = k == self.focus
+            pygame.draw.rect(screen, GREEN if shown else TEXT, box.inflate(2, 2), width=2 if shown else 1)
+            sure = self.small_font.render(f"{reading.probs.max():.0%}", True, TEXT)
+            screen.blit(sure, sure.get_rect(midtop=(centre, box.bottom + 3)))
 
     def _render_probabilities(self, screen: pygame.Surface) -> None:
         best = self.prediction()

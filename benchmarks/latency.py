@@ -61,7 +61,7 @@ def main() -> None:
         return torch.softmax(model(ready), 1)
 
     def app():
-        return probabilities(model, model_input(strokes))
+        return probabilities(model, model_input(strokes))[0]
 
     def canvas_predict():
         return predict(model, image)

@@ -9,6 +9,28 @@ from play import WINDOW_SIZE
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Digits in a box 1 tall, strokes in the order people write them.
+DIGITS = {
+    "1": [[(0.3, 0.0), (0.3, 1.0)]],
+    "2": [[(0.05, 0.2), (0.2, 0.02), (0.45, 0.05), (0.55, 0.25), (0.45, 0.5), (0.0, 1.0), (0.6, 1.0)]],
+    "3": [[(0.05, 0.1), (0.3, 0.0), (0.55, 0.15), (0.5, 0.4), (0.25, 0.5), (0.55, 0.65), (0.55, 0.9),
+           (0.3, 1.0), (0.02, 0.9)]],
+    "4": [[(0.1, 0.0), (0.0, 0.65), (0.6, 0.65)], [(0.45, 0.3), (0.45, 1.0)]],
+    "5": [[(0.1, 0.0), (0.05, 0.45), (0.35, 0.4), (0.55, 0.6), (0.5, 0.9), (0.25, 1.0), (0.0, 0.9)],
+          [(0.1, 0.0), (0.55, 0.0)]],
+    "7": [[(0.0, 0.0), (0.6, 0.0), (0.2, 1.0)], [(0.1, 0.5), (0.45, 0.5)]],
+    "0": [[(0.3, 0.0), (0.0, 0.5), (0.3, 1.0), (0.6, 0.5), (0.3, 0.0)], [(0.0, 1.1), (0.6, -0.1)]],
+}
+
+
+def written(text, height=100.0, gap=0.25, left=20.0, top=200.0):
+    """The strokes of `text` written left to right, `gap` * height between the digits' boxes."""
+    strokes, x = [], left
+    for char in text:
+        strokes += [[(x + px * height, top + py * height) for px, py in stroke] for stroke in DIGITS[char]]
+        x += (0.6 + gap) * height
+    return strokes
+
 
 @pytest.fixture(scope="session")
 def mnist_root() -> str:

@@ -135,7 +135,7 @@ def test_a_sharp_turn_is_round_not_notched():
 def test_a_small_fat_drawing_is_read_from_its_path(shipped_model):
     # Drawn 90 px tall with the app's 60 px brush the 4's strokes merge into a blob; its path does not.
     small = moved_and_scaled(FOUR, 0.3, 250, 250)
-    assert probabilities(shipped_model, preprocess(render_strokes(small))).argmax() == 4
+    assert probabilities(shipped_model, preprocess(render_strokes(small)))[0].argmax() == 4
 
 
 # --- MNIST digits redrawn as pen paths ---------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pytest
-from conftest import REPO
+from conftest import REPO, written
 
 import play
 
@@ -523,3 +523,68 @@ def test_model_is_warmed_up_before_the_first_stroke(screen, shipped_model):
         hook.remove()
     assert len(inputs) == 1 and inputs[0].any()  # the model ran once, on real ink
     assert app.prediction() is None and not app.preview.any()  # and the app starts blank
+
+
+# --- numbers: several digits on the canvas ---------------------------------------------------------
+
+
+def write(app, text, height=110, gap=0.3):
+    """`text` written with the mouse, digit after digit, each stroke through the app's event path."""
+    for points in written(text, height, gap, left=40, top=200):
+        stroke(app, [(round(x), round(y)) for x, y in points])
+
+
+@pytest.mark.parametrize("text", ["17", "345", "12457"])
+def test_a_number_is_read_left_to_right(app, screen, text):
+    write(app, text)
+    assert app.number() == text and app.caption() == f"{play.TITLE} - {text}"
+    assert app.prediction()[0] == int(text[-1])  # the rows show the digit last drawn
+    app.render(screen)
+    box = play.NUMBER_BOX
+    number_row = [screen.get_at((x, box.top + 20))[:3] for x in range(box.left, box.right)]
+    assert play.GREEN in number_row  # the number, large and green, where one digit's preview is
+
+
+def test_digits_written_out_of_order_still_read_left_to_right(app):
+    one, *seven = written("17", 110, 0.3, left=40, top=200)
+    for points in seven + [one]:  # the 7 first, then the 1 to its left
+        stroke(app, [(round(x), round(y)) for x, y in points])
+    assert app.number() == "17"
+
+
+def test_a_two_stroke_4_and_5_stay_whole(app):
+    write(app, "45")
+    assert [reading.strokes for reading in app.readings] == [[0, 1], [2, 3]] and app.number() == "45"
+
+
+@pytest.mark.parametrize("digit", ["4", "5", "7"])
+def test_a_single_digit_reads_exactly_as_before(app, digit, shipped_model):
+    write(app, digit, height=300)
+    whole = play.model_input(app.strokes)  # the whole drawing as one digit, the app's way before numbers
+    np.testing.assert_array_equal(app.preview, whole[0, 0].numpy())
+    np.testing.assert_allclose(app.probs, play.probabilities(shipped_model, whole)[0], atol=1e-6)
+    assert app.caption().startswith(f"{play.TITLE} - {digit} (")
+
+
+def test_undo_and_clear_reset_the_number(app):
+    write(app, "345")
+    app.handle(UNDO)  # the 5's bar
+    app.handle(UNDO)  # the 5
+    assert app.number() == "34"
+    app.handle(key(pygame.K_c))
+    assert app.readings == [] and app.caption() == play.TITLE
+
+
+def test_the_rows_show_the_digit_under_the_mouse(app):
+    write(app, "17")
+    app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=(70, 250), rel=(0, 0), buttons=(0, 0, 0)))
+    assert app.prediction()[0] == 1
+    app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=(180, 250), rel=(0, 0), buttons=(0, 0, 0)))
+    assert app.prediction()[0] == 7
+
+
+def test_a_digit_key_teaches_only_the_digit_the_rows_show(app):
+    write(app, "17")
+    app.handle(digit_key(7))
+    assert [sample["label"] for sample in app.samples.read()] == [7]
+    assert app.samples.read()[0]["strokes"] == [[list(p) for p in s] for s in app.strokes[1:]]

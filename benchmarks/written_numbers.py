@@ -1,0 +1,181 @@
+"""How well the app reads whole numbers written on its canvas: segmentation, then each digit.
+
+    python benchmarks/written_numbers.py --pen-data ../shared/unipen/digits-dev.json.gz --data-root data
+
+Numbers of 1 to 6 digits are composed the way a person writes one across the 600x600 canvas: the
+digits of one writer (real pen digits of the UNIPEN sample) or MNIST test digits drawn along their
+skeletons, each 80-300 px tall (smaller when a long number must fit), on a wobbling baseline, all
+slanted alike, with gaps between neighbours that are either clear (the digits do not touch) or
+slight overlaps (a neighbour reaches up to a tenth of the height into the next one's extent).
+Each number is replayed as mouse strokes in writing order and read the app's way: split into digits
+(`segmentation.split_digits`), each digit prepared as a single digit is (`play.model_input`), all
+read in one batch. Reported per source and gap: segmentation right (the right number of digits, each
+with exactly its own strokes), whole numbers right, digits right, and what single-digit accuracy
+predicts for whole numbers (every digit of the number read right when drawn alone).
+"""
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ink import load_pen_digits, pen_skeleton  # noqa: E402
+from model import DEFAULT_MODEL_PATH, load_mnist, load_model, probabilities  # noqa: E402
+from play import BRUSH_RADIUS, CANVAS_SIZE, model_input, read_digits  # noqa: E402
+
+HEIGHTS = (80, 300)  # px: a digit's height, before a long number is shrunk to fit the canvas
+GAPS = {"clear": (0.08, 0.6), "slight overlap": (-0.1, 0.08)}  # gap between neighbours / digit height
+SLANT = (-0.1, 0.2)  # x shift per unit of height above the baseline, on top of the writer's own
+WOBBLE = 0.04  # baseline's standard deviation / height
+MAX_DIGITS = 6
+
+
+def skeleton_strokes(digit: np.ndarray) -> list[np.ndarray]:
+    """An MNIST digit's skeleton traced into pen strokes of (x, y) points.
+
+    Pixels are linked to their 4-neighbours, and diagonally only where no 4-neighbour links them
+    already, so a stroke is one pixel wide; a stroke starts at a loose end where there is one and
+    follows links until none are left.
+    """
+    pixels = {tuple(p) for p in pen_skeleton(digit).tolist()}
+    links = defaultdict(set)
+    for r, c in pixels:
+        for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            diagonal = dr and dc
+            if (r + dr, c + dc) in pixels and not (diagonal and ((r + dr, c) in pixels or (r, c + dc) in pixels)):
+                links[r, c].add((r + dr, c + dc))
+                links[r + dr, c + dc].add((r, c))
+    strokes = []
+    for start in sorted(pixels, key=lambda p: (len(links[p]) != 1, p)):
+        path = [start]
+        while links[path[-1]]:
+            step = links[path[-1]].pop()
+            links[step].discard(path[-1])
+            path.append(step)
+        if len(path) > 1:
+            strokes.append(np.array(path, dtype=float)[:, ::-1])
+    return strokes
+
+
+def normalized(strokes: list) -> list[np.ndarray]:
+    """Strokes moved to start at (0, 0) and scaled to be 1 tall (and at most 1.5 wide)."""
+    strokes = [np.asarray(s, dtype=float).reshape(-1, 2) for s in strokes]
+    every = np.concatenate(strokes)
+    low, span = every.min(axis=0), np.maximum(np.ptp(every, axis=0), 1e-9)
+    scale = 1 / max(span[1], span[0] / 1.5)
+    return [(s - low) * scale for s in strokes]
+
+
+def compose_number(digits: list[list[np.ndarray]], gaps: tuple[float, float],
+                   rng: np.random.Generator) -> list[list[tuple[int, int]]]:
+    """Digits (normalized strokes) written as one number on the canvas: mouse strokes, in writing order,
+    digit after digit."""
+    height = rng.uniform(*HEIGHTS)
+    slant = rng.uniform(*SLANT)
+    placed, x = [], 0.0
+    for strokes in digits:
+        size = height * rng.uniform(0.9, 1.1)
+        baseline = rng.normal(0, WOBBLE * height)
+        shaped = []
+        for s in strokes:
+            y = s[:, 1] * size
+            shaped.append(np.column_stack([s[:, 0] * size + slant * (size - y), y - size + baseline]))
+        left = min(s[:, 0].min() for s in shaped)
+        right = max(s[:, 0].max() for s in shaped)
+        if placed:
+            x += rng.uniform(*gaps) * height
+        placed.append([s + [x - left, 0] for s in shaped])
+        x += right - left
+    every = np.concatenate([s for strokes in placed for s in strokes])
+    low, span = every.min(axis=0), np.ptp(every, axis=0)
+    room = CANVAS_SIZE - 2 * BRUSH_RADIUS
+    scale = min(1.0, room / max(span[0], 1e-9), room / max(span[1], 1e-9))
+    offset = BRUSH_RADIUS + rng.uniform(0, np.maximum(room - span * scale, 0))
+    number = []
+    for strokes in placed:
+        for s in strokes:
+            xy = np.rint((s - low) * scale + offset).astype(int)
+            keep = np.r_[True, (np.diff(xy, axis=0) != 0).any(axis=1)]
+            number.append([tuple(p) for p in xy[keep].tolist()])
+    return number
+
+
+def pen_sources(path: str) -> dict[str, list]:
+    """Real pen digits grouped by writer: {writer: [(label, normalized strokes)]}."""
+    writers = defaultdict(list)
+    for character in load_pen_digits(path):
+        writers[character["writer"]].append((character["label"], normalized(character["strokes"])))
+    return writers
+
+
+def mnist_source(root: str, limit: int) -> dict[str, list]:
+    """MNIST test digits traced along their skeletons, as one 'writer'."""
+    images, labels = load_mnist(root, train=False)
+    digits = []
+    for image, label in zip(images[:limit], labels[:limit].tolist(), strict=True):
+        strokes = skeleton_strokes((image[0] * 255).round().byte().numpy())
+        if strokes:
+            digits.append((label, normalized(strokes)))
+    return {"mnist": digits}
+
+
+def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float, float], count: int,
+            rng: np.random.Generator) -> dict[str, float]:
+    names = sorted(writers)
+    seg = whole = alone_all = 0
+    digits_right = digits_total = 0
+    for _ in range(count):
+        pool = writers[names[rng.integers(len(names))]]
+        n = int(rng.integers(1, MAX_DIGITS, endpoint=True))
+        picks = [pool[i] for i in rng.integers(len(pool), size=n)]
+        labels = [label for label, _ in picks]
+        strokes = compose_number([digit for _, digit in picks], gaps, rng)
+        truth, first = [], 0
+        for _, digit in picks:
+            truth.append(list(range(first, first + len(digit))))
+            first += len(digit)
+        readings = read_digits(model, strokes)
+        groups, read = [r.strokes for r in readings], [int(r.probs.argmax()) for r in readings]
+        right_split = groups == truth
+        alone = [probabilities(model, model_input([strokes[i] for i in group]))[0].argmax() == label
+                 for group, label in zip(truth, labels, strict=True)]
+        seg += right_split
+        whole += right_split and read == labels
+        alone_all += all(alone)
+        if right_split:
+            digits_right += sum(r == label for r, label in zip(read, labels, strict=True))
+            digits_total += n
+    return {"segmentation": seg / count, "whole": whole / count, "predicted": alone_all / count,
+            "digits": digits_right / max(digits_total, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
+    parser.add_argument("--pen-data", help="pen digits in the UNIPEN sample's format (digits-dev.json.gz)")
+    parser.add_argument("--data-root", default="data", help="MNIST folder; downloaded there if missing")
+    parser.add_argument("--numbers", type=int, default=1000, help="numbers per source and gap")
+    parser.add_argument("--mnist-digits", type=int, default=3000, help="MNIST test digits to draw from")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    model = load_model(args.model)
+    sources = {"MNIST skeletons": mnist_source(args.data_root, args.mnist_digits)}
+    if args.pen_data:
+        sources["real pen digits"] = pen_sources(args.pen_data)
+    print(f"{args.numbers:,} numbers of 1-{MAX_DIGITS} digits per row, each {HEIGHTS[0]}-{HEIGHTS[1]} px tall")
+    print("| digits from | gaps | segmentation right | whole numbers right | single digits predict | digits right |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    for name, writers in sources.items():
+        for gap_name, gaps in GAPS.items():
+            r = measure(model, writers, gaps, args.numbers, np.random.default_rng(args.seed))
+            print(f"| {name} | {gap_name} | {r['segmentation']:.1%} | {r['whole']:.1%} | {r['predicted']:.1%}"
+                  f" | {r['digits']:.2%} |")
+
+
+if __name__ == "__main__":
+    main()

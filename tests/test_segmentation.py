@@ -1,0 +1,41 @@
+"""segmentation.split_digits on pen strokes: which strokes make each digit, and in what order."""
+
+import pytest
+from conftest import written
+
+from segmentation import split_digits
+
+
+def test_no_strokes_no_digits():
+    assert split_digits([]) == []
+
+
+@pytest.mark.parametrize("digit", ["4", "5", "7", "0"], ids=["4 in two", "5 with its bar", "crossed 7", "slashed 0"])
+def test_the_strokes_of_one_digit_stay_together(digit):
+    assert split_digits(written(digit)) == [[0, 1]]
+
+
+def test_digits_are_split_and_ordered_left_to_right():
+    assert split_digits(written("2415")) == [[0], [1, 2], [3], [4, 5]]
+
+
+def test_a_number_written_right_to_left_still_reads_left_to_right():
+    two, three = written("23")
+    assert split_digits([three, two]) == [[1], [0]]
+
+
+def test_digits_that_slightly_overlap_are_kept_apart():
+    assert split_digits(written("123", gap=-0.05)) == [[0], [1], [2]]
+
+
+def test_a_dot_joins_the_digit_it_is_on():
+    strokes = written("17") + [[(50.0, 240.0), (51.0, 241.0)]]  # a slip of the pen on the 1
+    assert split_digits(strokes) == [[0, 3], [1, 2]]
+
+
+def test_a_stroke_beside_a_digit_joins_it_only_if_the_digit_then_reads_more_surely():
+    open_four = [[(0.1, 0.0), (0.0, 0.65), (0.4, 0.65)], [(0.45, 0.2), (0.45, 1.0)]]  # stem clear of the bar
+    strokes = [[(20 + 100 * x, 200 + 100 * y) for x, y in stroke] for stroke in open_four]
+    assert split_digits(strokes) == [[0], [1]]  # nothing to read with: beside is apart
+    assert split_digits(strokes, lambda drawings: [0.6, 0.99, 0.99]) == [[0, 1]]
+    assert split_digits(strokes, lambda drawings: [0.99, 0.99, 0.6]) == [[0], [1]]
