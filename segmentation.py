@@ -1,13 +1,19 @@
 """Segmentation: a number written with the pen, split into its digits.
 
-A digit is written as one to three strokes, one after the other, and the digits of a number follow
-each other from left to right. So the strokes are taken in the order they were drawn, and a stroke
-joins the digit whose horizontal extent it shares: the second stroke of a 4, the top bar of a 5, the
-bar through a 7 or the slash through a 0 all lie over the digit they belong to. A stroke that lies
-beside every digit so far starts a new one. Digits are then ordered left to right by their middle.
+A digit is written in one to three strokes, one after the other, and the digits of a number follow
+each other from left to right. So the strokes are taken in the order they were drawn, on the writing
+sheared upright (its slant fitted to the steep moves), and each stroke is compared with the horizontal
+extent of the strokes just before it:
+  - over them (the second stroke of a 4, the bar of a 5 or through a 7, the slash through a 0): the
+    same digit;
+  - clear of them: a new digit;
+  - in between (a 4's stem written beside its bar, a neighbour written close): the network settles
+    it. Every way of grouping such strokes into digits is read, and the way whose digits are together
+    most probable wins; a digit much wider than tall, or much shorter than the line, is unlikely.
+Dots and ticks join the digit they are on. The digits are then ordered left to right.
 
-What still fails is shown by `benchmarks/written_numbers.py`: digits pushed into each other, so that one
-covers much of its neighbour's width, read as one.
+`benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
+other, and digits broken into pieces that each read as a digit.
 """
 
 from collections.abc import Callable, Sequence
@@ -16,18 +22,25 @@ import numpy as np
 
 from ink import Strokes
 
-# A stroke joins a digit when their horizontal extents overlap by at least this share of the narrower
-# of the two. Neighbouring digits written close together share a sliver of their extents; strokes of
-# one digit share most of theirs.
-JOIN_OVERLAP = 0.5
-# A stroke that shares less, but comes within this share of the writing's height of a digit (a 4's
-# stem beside its first stroke, a 5's bar on a slanted body), joins that digit if the digit reads
-# more surely with it than without it. A stroke farther away starts a new digit.
+# A stroke is over a digit when their horizontal extents overlap by at least this share of the
+# narrower of the two.
+INSIDE = 0.9
+# A stroke within this share of the line's height of the digits before it might belong to them, and
+# is read both ways; a stroke farther away starts a new digit.
 NEAR = 0.1
-# Strokes smaller than this share of the writing's height each way are marks (a dot, a tick, a slip
-# of the pen): they never start a digit, but join the one they are on or nearest to.
+# With nothing to read them, a stroke in between joins when the extents overlap by this share.
+JOIN_OVERLAP = 0.5
+# A reading of several strokes as one digit is made less likely (its log-probability lowered by the
+# penalty times the excess) when it is wider than WIDE times its height: two digits side by side ...
+WIDE, WIDE_PENALTY = 0.9, 5.0
+# ... and so is a digit shorter than SHORT of the line's height: a piece of a digit.
+SHORT, SHORT_PENALTY = 0.6, 5.0
+# The most units (a stroke and those lying over it) read as one digit.
+MAX_UNITS = 3
+# Strokes smaller than this share of the line's height each way are marks (a dot, a tick, a slip of
+# the pen): they never start a digit, but join the one they are on or nearest to.
 MARK = 0.1
-# Extents narrower than this share of the writing's height count as this wide about their middle: a 1's
+# Extents narrower than this share of the line's height count as this wide about their middle: a 1's
 # stroke or a 4's stem has almost no width, and must neither be all sliver nor fall between two.
 MIN_WIDTH = 0.15
 
@@ -36,7 +49,28 @@ Confidence = Callable[[list[Strokes]], np.ndarray]  # each drawing's top class p
 
 def x_extents(strokes: Strokes) -> np.ndarray:
     """(n, 2): the leftmost and rightmost x of each stroke."""
-    return np.array([[min(x for x, _ in stroke), max(x for x, _ in stroke)] for stroke in strokes], dtype=float)
+    return np.array([[np.min(np.asarray(stroke)[..., 0]), np.max(np.asarray(stroke)[..., 0])] for stroke in strokes],
+                    dtype=float)
+
+
+def slant(strokes: Strokes) -> float:
+    """How far the writing leans: the x shift per px of height, fitted to its steep moves (> 0: leans left)."""
+    dx, dy = [], []
+    for stroke in strokes:
+        moves = np.diff(np.asarray(stroke, dtype=float).reshape(-1, 2), axis=0)
+        steep = np.abs(moves[:, 1]) > np.abs(moves[:, 0])
+        dx.append(moves[steep, 0])
+        dy.append(moves[steep, 1])
+    dx, dy = np.concatenate(dx), np.concatenate(dy)
+    return float(dx @ dy / (dy @ dy)) if dy.size and dy @ dy > 0 else 0.0
+
+
+def upright(strokes: Strokes) -> list[np.ndarray]:
+    """The strokes sheared so that the writing stands upright: a slanted digit no longer reaches over its
+    neighbours."""
+    lean = slant(strokes)
+    points = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes]
+    return [np.column_stack([p[:, 0] - lean * p[:, 1], p[:, 1]]) for p in points]
 
 
 def writing_height(strokes: Strokes) -> float:
@@ -62,37 +96,82 @@ def _widened(extent: Sequence[float], min_width: float) -> tuple[float, float]:
 def split_digits(strokes: Strokes, confidence: Confidence | None = None) -> list[list[int]]:
     """The indices of each digit's strokes, digits ordered left to right; [] for no strokes.
 
-    `confidence` reads drawings as digits; without it, a stroke near a digit but not over it starts
-    a digit of its own.
+    Each stroke, in the order drawn, either lies over the strokes just before it (the same digit),
+    or clear of them (a new digit), or in between: then `confidence` settles it, by reading every way
+    of grouping such strokes into digits and keeping the way whose digits read most surely together.
+    Without `confidence`, a stroke in between joins if it shares JOIN_OVERLAP of the narrower extent.
     """
-    if not len(strokes):
-        return []
-    extents = x_extents(strokes)
     height = max(writing_height(strokes), 1.0)
+    extents = x_extents(upright(strokes)) if len(strokes) else np.zeros((0, 2))
     marks = [i for i, stroke in enumerate(strokes) if _size(stroke) < MARK * height]
+    if len(marks) == len(strokes):  # nothing but dots: one digit, however small
+        marks = []
+    units, asks = _units(extents, [i for i in range(len(strokes)) if i not in marks], height, confidence is None)
     groups: list[list[int]] = []
-    spans: list[np.ndarray] = []
-    for i, extent in enumerate(extents):
-        if i in marks and len(marks) < len(strokes):
-            continue
-        scores = [shared_extent(extent, span, MIN_WIDTH * height) for span in spans]
-        best = int(np.argmax(scores)) if scores else -1
-        joins = best >= 0 and scores[best] >= JOIN_OVERLAP
-        if best >= 0 and not joins and confidence is not None and _gap(extent, spans[best]) <= NEAR * height:
-            digit = [strokes[k] for k in groups[best]]
-            alone, stroke, together = confidence([digit, [strokes[i]], digit + [strokes[i]]])
-            joins = together >= alone * stroke  # one digit reads more surely than the two apart
-        if joins:
-            groups[best].append(i)
-            spans[best] = np.array([min(spans[best][0], extent[0]), max(spans[best][1], extent[1])])
+    chain = [units[0]] if units else []
+    for unit, ask in zip(units[1:], asks, strict=True):
+        if ask:
+            chain.append(unit)
         else:
-            groups.append([i])
-            spans.append(extent)
-    for i in marks if len(marks) < len(strokes) else []:  # a dot or a tick belongs to the digit it is on
-        nearest = int(np.argmin([_gap(extents[i], span) for span in spans]))
-        groups[nearest].append(i)
+            groups += _read_chain(chain, strokes, confidence, extents, height)
+            chain = [unit]
+    groups += _read_chain(chain, strokes, confidence, extents, height) if chain else []
+    spans = [np.array([extents[g, 0].min(), extents[g, 1].max()]) for g in groups]
+    for i in marks:  # a dot or a tick belongs to the digit it is on, or the nearest
+        groups[int(np.argmin([_gap(extents[i], span) for span in spans]))].append(i)
     order = np.argsort([span.mean() for span in spans], kind="stable")
     return [sorted(groups[k]) for k in order]
+
+
+def _units(extents: np.ndarray, order: list[int], height: float, decide: bool) -> tuple[list[list[int]], list[bool]]:
+    """Strokes that lie over the one before, grouped; and whether each unit after the first might be
+    part of the digit before it (when it is near the units since the last clear gap, and not `decide`d)."""
+    units: list[list[int]] = []
+    asks: list[bool] = []
+    span = chain = None  # the extents of the last unit, and of the units since the last clear gap
+    for i in order:
+        shared = -np.inf if span is None else shared_extent(extents[i], span, MIN_WIDTH * height)
+        if shared >= INSIDE or (decide and shared >= JOIN_OVERLAP):
+            units[-1].append(i)
+            span, chain = _union(span, extents[i]), _union(chain, extents[i])
+            continue
+        near = chain is not None and _gap(extents[i], chain) <= NEAR * height
+        if units:
+            asks.append(near and not decide)
+        units.append([i])
+        span, chain = extents[i].copy(), _union(chain, extents[i]) if near and not decide else extents[i].copy()
+    return units, asks
+
+
+def _union(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
+    return b.copy() if a is None else np.array([min(a[0], b[0]), max(a[1], b[1])])
+
+
+def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence | None,
+                extents: np.ndarray, height: float) -> list[list[int]]:
+    """The best way to group a run of units into digits: each digit some units in a row, the digits
+    together most probable as read."""
+    if len(chain) == 1 or confidence is None:
+        return [sum(chain, [])]
+    spans = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
+    drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in spans]
+    log_p = dict(zip(spans, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
+    for a, b in spans:  # a digit is seldom much wider than the line is high: two side by side are
+        members = [i for unit in chain[a:b] for i in unit]
+        width = extents[members, 1].max() - extents[members, 0].min()
+        own_height = writing_height([strokes[i] for i in members])
+        log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
+        log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
+    best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
+    cut = [0] * (len(chain) + 1)  # ... and where its last digit starts
+    for (a, b), score in sorted(log_p.items(), key=lambda item: item[0][1]):
+        if best[a] + score > best[b]:
+            best[b], cut[b] = best[a] + score, a
+    groups, b = [], len(chain)
+    while b:
+        groups.insert(0, sum(chain[cut[b]:b], []))
+        b = cut[b]
+    return groups
 
 
 def _size(stroke: Sequence[tuple[float, float]]) -> float:

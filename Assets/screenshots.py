@@ -60,6 +60,11 @@ DRAWINGS = {
     "4_small": shrunk(FOUR, 0.3, 420, 60),  # the brush fills the 4's triangle; the model reads the path
     "0_slashed": [oval(300, 300, 110, 180), [(190, 470), (410, 130)]],  # a style MNIST's writers did not use
 }
+TWO = [arc(300, 210, 110, 160, -35) + [(170, 520), (430, 520)]]
+ZERO = [oval(300, 310, 110, 210)]
+# A number written small enough to fit, digit after digit: the app reads it as one.
+DRAWINGS["number"] = [stroke for digit, left in ((TWO, 30), (ZERO, 170), (TWO, 310), (FOUR, 450))
+                      for stroke in shrunk(digit, 0.42, left, 200)]
 
 
 def draw(app: play.DigitApp, strokes: list[list[tuple[float, float]]]) -> None:

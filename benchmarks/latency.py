@@ -8,6 +8,8 @@ Four ways, interleaved call by call so that machine noise hits them alike, media
             4 px), model.preprocess, forward, softmax
   predict   model.predict on the painted 600x600 canvas: crop, fit, centre, forward, softmax
   original  the original app: save the canvas as a PNG, read it back, resize to 28x28, forward
+  digit     play.read_digits on the same 7: segmentation, then the app's way, as the app reads now
+  number    play.read_digits on six 7s written 80 px tall side by side: six inputs, one batch
 It also times the app's input preparation alone, back to back: run right after a forward, which
 streams the 26 MB of fc1 weights through the CPU caches, the same code takes about twice as long.
 """
@@ -29,10 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from drawn_digits import original_input, paint, pixels  # noqa: E402
 
 from model import DEFAULT_MODEL_PATH, load_model, predict, probabilities  # noqa: E402
-from play import model_input  # noqa: E402
+from play import model_input, read_digits  # noqa: E402
 
 SEVEN = [(180, 110), (420, 110), (380, 220), (330, 350), (290, 500)]
 MOUSE_STEP = 4  # px between motion events of a steady hand at 60 Hz
+NUMBER_DIGITS, NUMBER_HEIGHT, NUMBER_PITCH = 6, 80, 90  # six 7s, 80 px tall, a 7 every 90 px
 
 
 def mouse_path(corners: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -53,6 +56,9 @@ def main() -> None:
     strokes = [mouse_path(SEVEN)]
     canvas = paint(strokes)
     image = pixels(canvas)
+    scale = NUMBER_HEIGHT / (max(y for _, y in SEVEN) - min(y for _, y in SEVEN))
+    number = [mouse_path([(round(20 + k * NUMBER_PITCH + (x - 180) * scale), round(200 + (y - 110) * scale))
+                          for x, y in SEVEN]) for k in range(NUMBER_DIGITS)]
     ready = torch.rand(1, 1, 28, 28)
     png = os.path.join(tempfile.mkdtemp(), "canvas.png")
 
@@ -72,7 +78,14 @@ def main() -> None:
         x = original_input(np.asarray(Image.open(png).convert("L")))
         return torch.softmax(model(x), 1)
 
-    ways = {"forward": forward, "app": app, "predict": canvas_predict, "original": original}
+    def digit():
+        return read_digits(model, strokes)
+
+    def six_digits():
+        return read_digits(model, number)
+
+    ways = {"forward": forward, "app": app, "predict": canvas_predict, "original": original, "digit": digit,
+            "number": six_digits}
     times = {name: [] for name in ways}
     for i in range(args.calls + 20):  # the first 20 rounds are warm-up
         for name, way in ways.items():
@@ -94,6 +107,8 @@ def main() -> None:
         print(f"{name}: preparing the input adds {medians[name] / medians['forward'] - 1:.0%} to the bare forward")
     print(f"the app's input preparation alone, back to back: {statistics.median(alone) * 1000:.2f} ms")
     print(f"the original's pipeline takes {medians['original'] / medians['app']:.1f}x as long as the app's")
+    ratio = medians["number"] / medians["digit"]
+    print(f"reading a {NUMBER_DIGITS}-digit number takes {ratio:.2f}x as long as one digit")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ slight overlaps (a neighbour reaches up to a tenth of the height into the next o
 Each number is replayed as mouse strokes in writing order and read the app's way: split into digits
 (`segmentation.split_digits`), each digit prepared as a single digit is (`play.model_input`), all
 read in one batch. Reported per source and gap: segmentation right (the right number of digits, each
-with exactly its own strokes), whole numbers right, digits right, and what single-digit accuracy
-predicts for whole numbers (every digit of the number read right when drawn alone).
+with exactly its own strokes), whole numbers right, what single-digit accuracy predicts for whole
+numbers (every digit of the number read right when read alone, its own strokes only), and the digits
+read right in the numbers segmented right, next to all the digits read right alone.
 """
 
 import argparse
@@ -127,7 +128,7 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
             rng: np.random.Generator) -> dict[str, float]:
     names = sorted(writers)
     seg = whole = alone_all = 0
-    digits_right = digits_total = 0
+    digits_right = digits_total = alone_right = alone_total = 0
     for _ in range(count):
         pool = writers[names[rng.integers(len(names))]]
         n = int(rng.integers(1, MAX_DIGITS, endpoint=True))
@@ -146,11 +147,12 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
         seg += right_split
         whole += right_split and read == labels
         alone_all += all(alone)
+        alone_right, alone_total = alone_right + sum(alone), alone_total + n
         if right_split:
             digits_right += sum(r == label for r, label in zip(read, labels, strict=True))
             digits_total += n
     return {"segmentation": seg / count, "whole": whole / count, "predicted": alone_all / count,
-            "digits": digits_right / max(digits_total, 1)}
+            "digits": digits_right / max(digits_total, 1), "alone": alone_right / alone_total}
 
 
 def main() -> None:
@@ -168,13 +170,14 @@ def main() -> None:
     if args.pen_data:
         sources["real pen digits"] = pen_sources(args.pen_data)
     print(f"{args.numbers:,} numbers of 1-{MAX_DIGITS} digits per row, each {HEIGHTS[0]}-{HEIGHTS[1]} px tall")
-    print("| digits from | gaps | segmentation right | whole numbers right | single digits predict | digits right |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    print("| digits from | gaps | segmentation right | whole numbers right | single digits predict "
+          "| digits right | digits alone right |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     for name, writers in sources.items():
         for gap_name, gaps in GAPS.items():
             r = measure(model, writers, gaps, args.numbers, np.random.default_rng(args.seed))
             print(f"| {name} | {gap_name} | {r['segmentation']:.1%} | {r['whole']:.1%} | {r['predicted']:.1%}"
-                  f" | {r['digits']:.2%} |")
+                  f" | {r['digits']:.2%} | {r['alone']:.2%} |")
 
 
 if __name__ == "__main__":

@@ -33,9 +33,16 @@ def test_a_dot_joins_the_digit_it_is_on():
     assert split_digits(strokes) == [[0, 3], [1, 2]]
 
 
-def test_a_stroke_beside_a_digit_joins_it_only_if_the_digit_then_reads_more_surely():
+def test_a_stroke_beside_a_digit_joins_it_only_if_the_two_read_more_surely_as_one():
     open_four = [[(0.1, 0.0), (0.0, 0.65), (0.4, 0.65)], [(0.45, 0.2), (0.45, 1.0)]]  # stem clear of the bar
     strokes = [[(20 + 100 * x, 200 + 100 * y) for x, y in stroke] for stroke in open_four]
     assert split_digits(strokes) == [[0], [1]]  # nothing to read with: beside is apart
-    assert split_digits(strokes, lambda drawings: [0.6, 0.99, 0.99]) == [[0, 1]]
-    assert split_digits(strokes, lambda drawings: [0.99, 0.99, 0.6]) == [[0], [1]]
+    one_sure = lambda drawings: [0.99 if len(d) == 2 else 0.6 for d in drawings]  # noqa: E731
+    two_sure = lambda drawings: [0.6 if len(d) == 2 else 0.99 for d in drawings]  # noqa: E731
+    assert split_digits(strokes, one_sure) == [[0, 1]]
+    assert split_digits(strokes, two_sure) == [[0], [1]]
+
+
+def test_two_digits_squeezed_into_one_reading_stay_two_when_that_reading_is_too_wide():
+    strokes = written("23", gap=0.0)  # touching: whether they are one digit is read
+    assert split_digits(strokes, lambda drawings: [0.99] * len(drawings)) == [[0], [1]]
