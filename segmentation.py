@@ -27,7 +27,7 @@ from ink import Strokes
 INSIDE = 0.9
 # A stroke within this share of the line's height of the digits before it might belong to them, and
 # is read both ways; a stroke farther away starts a new digit.
-NEAR = 0.1
+NEAR = 0.35
 # With nothing to read them, a stroke in between joins when the extents overlap by this share.
 JOIN_OVERLAP = 0.5
 # A reading of several strokes as one digit is made less likely (its log-probability lowered by the
