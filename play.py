@@ -31,7 +31,7 @@ import pygame  # noqa: E402
 import torch  # noqa: E402
 
 import ink  # noqa: E402
-from model import DEFAULT_MODEL_PATH, ModelLoadError, load_model, probabilities  # noqa: E402
+from model import DEFAULT_MODEL_PATH, NUM_CLASSES, ModelLoadError, load_model, probabilities  # noqa: E402
 from personalize import personal_model_path  # noqa: E402
 from segmentation import split_digits  # noqa: E402
 from user_samples import SampleStore, default_data_dir  # noqa: E402
@@ -135,36 +135,42 @@ class Reading(NamedTuple):
     probs: np.ndarray
 
 
+MEMO_SIZE = 1000  # readings kept for reuse: about 3 MB
+
+
 def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[int, ink.PenPath] | None = None,
                 memo: dict | None = None) -> list[Reading]:
-    """The digits of a drawing, left to right, each read as a single digit is and all in one batch.
+    """The digits of a drawing, left to right, each read as a single digit is, in one batch.
 
     `pen_paths` (kept by the caller, one per digit) redraw only what was added since the last call;
-    `memo` keeps the readings that settled where a stroke near a digit belongs.
+    `memo` (kept by the caller) holds what has been read, so that while one digit of a number is
+    being drawn only that digit is read again.
     """
-    groups = split_digits(strokes, lambda drawings: top_probabilities(model, drawings, memo))
-    inputs = []
-    for group in groups:
-        if pen_paths is not None and group[0] not in pen_paths:
-            pen_paths[group[0]] = ink.PenPath()
-        pen_path = None if pen_paths is None else pen_paths[group[0]]
-        inputs.append(model_input([strokes[i] for i in group], pen_path))
-    kept = [k for k, image in enumerate(inputs) if image.any()]
-    if not kept:
-        return []
-    probs = probabilities(model, torch.cat([inputs[k] for k in kept]))
-    return [Reading(groups[k], inputs[k][0, 0].numpy(), p) for k, p in zip(kept, probs, strict=True)]
-
-
-def top_probabilities(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict | None = None) -> np.ndarray:
-    """Each drawing's highest class probability, read as one digit."""
-    keys = [tuple((id(stroke), len(stroke)) for stroke in drawing) for drawing in drawings]
     memo = {} if memo is None else memo
+    groups = split_digits(strokes, lambda drawings: read(model, drawings, memo)[1].max(axis=1))
+    if pen_paths is not None:
+        for group in groups:
+            if group[0] not in pen_paths:
+                pen_paths[group[0]] = ink.PenPath()
+    images, probs = read(model, [[strokes[i] for i in group] for group in groups], memo,
+                         [pen_paths[group[0]] for group in groups] if pen_paths is not None else None)
+    return [Reading(group, image, p) for group, image, p in zip(groups, images, probs, strict=True) if image.any()]
+
+
+def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
+         pen_paths: list[ink.PenPath] | None = None) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each drawing read as one digit: its 28x28 input and (N, 10) probabilities; those in `memo` are
+    not read again."""
+    keys = [tuple((id(stroke), len(stroke), tuple(stroke[0]), tuple(stroke[-1])) for stroke in drawing)
+            for drawing in drawings]
     new = [k for k, key in enumerate(keys) if key not in memo]
     if new:
-        probs = probabilities(model, torch.cat([model_input(drawings[k]) for k in new])).max(axis=1)
-        memo.update({keys[k]: p for k, p in zip(new, probs, strict=True)})
-    return np.array([memo[key] for key in keys])
+        if len(memo) > MEMO_SIZE:
+            memo.clear()
+        inputs = [model_input(drawings[k], pen_paths[k] if pen_paths else None) for k in new]
+        for k, image, p in zip(new, inputs, probabilities(model, torch.cat(inputs)), strict=True):
+            memo[keys[k]] = image[0, 0].numpy(), p
+    return [memo[key][0] for key in keys], np.array([memo[key][1] for key in keys]).reshape(-1, NUM_CLASSES)
 
 
 class DigitApp:
@@ -178,7 +184,7 @@ class DigitApp:
         self.samples = SampleStore() if samples is None else samples  # the digits the user taught
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
         self.pen_paths: dict[int, ink.PenPath] = {}  # each digit's redrawn pen path, kept up to date stroke by stroke
-        self.memo: dict = {}  # readings that settled which digit a stroke belongs to
+        self.memo: dict = {}  # what read_digits has read, to be reused while only one digit changes
         self.readings: list[Reading] = []  # the digits on the canvas, left to right
         self.focus = 0  # the reading the probability rows show
         self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))

@@ -10,6 +10,8 @@ Four ways, interleaved call by call so that machine noise hits them alike, media
   original  the original app: save the canvas as a PNG, read it back, resize to 28x28, forward
   digit     play.read_digits on the same 7: segmentation, then the app's way, as the app reads now
   number    play.read_digits on six 7s written 80 px tall side by side: six inputs, one batch
+  live      a reading while the 7 is drawn, a point more each time, with the app's kept pen paths
+            and readings; `live six` the same while the sixth 7 of the number is drawn
 It also times the app's input preparation alone, back to back: run right after a forward, which
 streams the 26 MB of fc1 weights through the CPU caches, the same code takes about twice as long.
 """
@@ -20,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +48,20 @@ def mouse_path(corners: list[tuple[int, int]]) -> list[tuple[int, int]]:
         steps = max(1, round(max(abs(x1 - x0), abs(y1 - y0)) / MOUSE_STEP))
         path += [(round(x0 + (x1 - x0) * t / steps), round(y0 + (y1 - y0) * t / steps)) for t in range(1, steps + 1)]
     return path
+
+
+def drawing(model: torch.nn.Module, before: list, path: list) -> Callable[[], list]:
+    """A live reading as the app makes one while `path` is drawn after the strokes `before`: each call
+    adds a point (and starts the stroke over when it is done)."""
+    strokes, pen_paths, memo = [*before, path[:1]], {}, {}
+
+    def read_one_more_point() -> list:
+        if len(strokes[-1]) == len(path):
+            strokes[-1] = path[:1]
+        strokes[-1].append(path[len(strokes[-1])])
+        return read_digits(model, strokes, pen_paths, memo)
+
+    return read_one_more_point
 
 
 def main() -> None:
@@ -85,7 +102,8 @@ def main() -> None:
         return read_digits(model, number)
 
     ways = {"forward": forward, "app": app, "predict": canvas_predict, "original": original, "digit": digit,
-            "number": six_digits}
+            "number": six_digits, "live": drawing(model, [], strokes[0]),
+            "live six": drawing(model, number[:-1], number[-1])}
     times = {name: [] for name in ways}
     for i in range(args.calls + 20):  # the first 20 rounds are warm-up
         for name, way in ways.items():
@@ -107,8 +125,8 @@ def main() -> None:
         print(f"{name}: preparing the input adds {medians[name] / medians['forward'] - 1:.0%} to the bare forward")
     print(f"the app's input preparation alone, back to back: {statistics.median(alone) * 1000:.2f} ms")
     print(f"the original's pipeline takes {medians['original'] / medians['app']:.1f}x as long as the app's")
-    ratio = medians["number"] / medians["digit"]
-    print(f"reading a {NUMBER_DIGITS}-digit number takes {ratio:.2f}x as long as one digit")
+    print(f"reading a {NUMBER_DIGITS}-digit number takes {medians['number'] / medians['digit']:.2f}x as long as one"
+          f" digit from scratch, {medians['live six'] / medians['live']:.2f}x live while its last digit is drawn")
 
 
 if __name__ == "__main__":

@@ -46,3 +46,9 @@ def test_a_stroke_beside_a_digit_joins_it_only_if_the_two_read_more_surely_as_on
 def test_two_digits_squeezed_into_one_reading_stay_two_when_that_reading_is_too_wide():
     strokes = written("23", gap=0.0)  # touching: whether they are one digit is read
     assert split_digits(strokes, lambda drawings: [0.99] * len(drawings)) == [[0], [1]]
+
+
+def test_slanted_writing_is_split_as_if_upright():
+    # Two 1s leaning far right, 40 px apart: each reaches 50 px over the other's extent.
+    ones = [[(100 + 90 - 0.9 * y, 100 + y) for y in (0, 100)], [(140 + 90 - 0.9 * y, 100 + y) for y in (0, 100)]]
+    assert split_digits(ones) == [[0], [1]]
