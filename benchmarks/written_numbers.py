@@ -12,7 +12,8 @@ Each number is replayed as mouse strokes in writing order and read the app's way
 read in one batch. Reported per source and gap: segmentation right (the right number of digits, each
 with exactly its own strokes), whole numbers right, what single-digit accuracy predicts for whole
 numbers (every digit of the number read right when read alone, its own strokes only), and the digits
-read right in the numbers segmented right, next to all the digits read right alone.
+read right in the numbers segmented right, next to all the digits read right alone. Last, each real
+pen digit is written alone, as `drawn_digits.py --digits pen` writes it: how many the app splits.
 """
 
 import argparse
@@ -24,7 +25,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ink import load_pen_digits, pen_skeleton  # noqa: E402
+from ink import load_pen_digits, pen_skeleton, replay_as_mouse  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_mnist, load_model, probabilities  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input, read_digits  # noqa: E402
 
@@ -155,6 +156,22 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
             "digits": digits_right / max(digits_total, 1), "alone": alone_right / alone_total}
 
 
+def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:
+    """Each real pen digit written alone, as drawn_digits.py --digits pen replays it: how often the app
+    splits it, and how often it reads it right, next to reading the whole drawing as one digit."""
+    characters = load_pen_digits(path)
+    split = right = whole_right = 0
+    for character, strokes in zip(characters, replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed),
+                                  strict=True):
+        readings = read_digits(model, strokes)
+        split += len(readings) != 1
+        right += len(readings) == 1 and readings[0].probs.argmax() == character["label"]
+        whole_right += probabilities(model, model_input(strokes))[0].argmax() == character["label"]
+    n = len(characters)
+    return (f"{n:,} real pen digits written alone: {split} ({split / n:.2%}) split into several, {right / n:.2%}"
+            f" read right; read whole, as one digit, {whole_right / n:.2%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
@@ -178,6 +195,8 @@ def main() -> None:
             r = measure(model, writers, gaps, args.numbers, np.random.default_rng(args.seed))
             print(f"| {name} | {gap_name} | {r['segmentation']:.1%} | {r['whole']:.1%} | {r['predicted']:.1%}"
                   f" | {r['digits']:.2%} | {r['alone']:.2%} |")
+    if args.pen_data:
+        print(single_pen_digits(model, args.pen_data, args.seed))
 
 
 if __name__ == "__main__":
