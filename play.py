@@ -83,7 +83,7 @@ def paint_stroke(surface: pygame.Surface, points: list[tuple[int, int]]) -> None
 
 
 def save_drawing(canvas: pygame.Surface, strokes: ink.Strokes, best: tuple[int, float] | None,
-                 probs: np.ndarray | None, folder: Path, number: str = "") -> Path:
+                 probs: np.ndarray | None, folder: Path, number_read: str = "") -> Path:
     """Write `drawing-N.png` (the canvas) and `drawing-N.json` (pen path and reading) with a new N; the PNG's path."""
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(1, 1_000_000):
@@ -94,7 +94,7 @@ def save_drawing(canvas: pygame.Surface, strokes: ink.Strokes, best: tuple[int, 
             with open(png.with_suffix(".json"), "x") as file:  # "x": fails rather than overwrite
                 record = {"strokes": [[list(point) for point in stroke] for stroke in strokes],
                           "digit": None if best is None else best[0],
-                          "number": number,
+                          "number": number_read,
                           "probabilities": None if probs is None else [round(float(p), 6) for p in probs],
                           "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
                 json.dump(record, file)

@@ -149,14 +149,14 @@ def _union(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
 
 def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence | None,
                 extents: np.ndarray, height: float) -> list[list[int]]:
-    """The best way to group a run of units into digits: each digit some units in a row, the digits
-    together most probable as read."""
+    """The best way to group a chain of units into digits, each digit units a..b-1 in a row: the way
+    whose digits are together most probable as read (dynamic programming over where digits end)."""
     if len(chain) == 1 or confidence is None:
         return [sum(chain, [])]
-    spans = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
-    drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in spans]
-    log_p = dict(zip(spans, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
-    for a, b in spans:  # a digit is seldom much wider than the line is high: two side by side are
+    runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
+    drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
+    log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
+    for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short
         members = [i for unit in chain[a:b] for i in unit]
         width = extents[members, 1].max() - extents[members, 0].min()
         own_height = writing_height([strokes[i] for i in members])

@@ -204,7 +204,7 @@ def test_ctrl_s_saves_the_canvas_the_pen_path_and_the_reading(screen, shipped_mo
     app.handle(SAVE)
     png, record = tmp_path / "drawings" / "drawing-1.png", tmp_path / "drawings" / "drawing-1.json"
     saved = json.loads(record.read_text())
-    assert saved["strokes"] == [[list(p) for p in SEVEN]] and saved["digit"] == 7
+    assert saved["strokes"] == [[list(p) for p in SEVEN]] and saved["digit"] == 7 and saved["number"] == "7"
     assert saved["probabilities"] == pytest.approx(app.probs.tolist(), abs=1e-5)
     np.testing.assert_array_equal(pygame.surfarray.array_red(pygame.image.load(str(png))).T, canvas_pixels(app))
     assert str(png) in app.status
@@ -581,6 +581,13 @@ def test_the_rows_show_the_digit_under_the_mouse(app):
     assert app.prediction()[0] == 1
     app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=(180, 250), rel=(0, 0), buttons=(0, 0, 0)))
     assert app.prediction()[0] == 7
+
+
+def test_ctrl_s_saves_the_number_read(screen, shipped_model, tmp_path):
+    app = play.DigitApp(shipped_model, save_dir=tmp_path)
+    write(app, "17")
+    app.handle(SAVE)
+    assert json.loads((tmp_path / "drawing-1.json").read_text())["number"] == "17"
 
 
 def test_a_digit_key_teaches_only_the_digit_the_rows_show(app):
