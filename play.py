@@ -163,10 +163,10 @@ def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
     not read again."""
     keys = [tuple((id(stroke), len(stroke), tuple(stroke[0]), tuple(stroke[-1])) for stroke in drawing)
             for drawing in drawings]
+    if len(memo) > MEMO_SIZE:
+        memo.clear()
     new = [k for k, key in enumerate(keys) if key not in memo]
     if new:
-        if len(memo) > MEMO_SIZE:
-            memo.clear()
         inputs = [model_input(drawings[k], pen_paths[k] if pen_paths else None) for k in new]
         for k, image, p in zip(new, inputs, probabilities(model, torch.cat(inputs)), strict=True):
             memo[keys[k]] = image[0, 0].numpy(), p
@@ -297,10 +297,9 @@ class DigitApp:
 
     def look_at(self, x: int) -> None:
         """Point the probability rows at the digit nearest to x on the canvas."""
-        if len(self.readings) > 1:
-            gaps = [max(min(p[0] for i in r.strokes for p in self.strokes[i]) - x,
-                        x - max(p[0] for i in r.strokes for p in self.strokes[i]), 0) for r in self.readings]
-            focus = int(np.argmin(gaps))
+        if len(self.readings) > 1 and all(r.strokes for r in self.readings):
+            xs = [np.concatenate([np.asarray(self.strokes[i])[:, 0] for i in r.strokes]) for r in self.readings]
+            focus = int(np.argmin([max(x0.min() - x, x - x0.max(), 0) for x0 in xs]))
             if focus != self.focus:
                 self.focus, self.needs_redraw = focus, True
 

@@ -37,6 +37,9 @@ WIDE, WIDE_PENALTY = 0.9, 5.0
 SHORT, SHORT_PENALTY = 0.6, 5.0
 # The most units (a stroke and those lying over it) read as one digit.
 MAX_UNITS = 3
+# Strokes in between are read only while they hold fewer mouse points than this (a six-digit number
+# holds about 3,000): a long scribble is not a number, and reading it every way would stall the app.
+MAX_READ_POINTS = 5000
 # Strokes smaller than this share of the line's height each way are marks (a dot, a tick, a slip of
 # the pen): they never start a digit, but join the one they are on or nearest to.
 MARK = 0.1
@@ -47,17 +50,16 @@ MIN_WIDTH = 0.15
 Confidence = Callable[[list[Strokes]], np.ndarray]  # each drawing's top class probability
 
 
-def x_extents(strokes: Strokes) -> np.ndarray:
-    """(n, 2): the leftmost and rightmost x of each stroke."""
-    return np.array([[np.min(np.asarray(stroke)[..., 0]), np.max(np.asarray(stroke)[..., 0])] for stroke in strokes],
-                    dtype=float)
+def x_extents(paths: list[np.ndarray]) -> np.ndarray:
+    """(n, 2): the leftmost and rightmost x of each (points, 2) path."""
+    return np.array([[path[:, 0].min(), path[:, 0].max()] for path in paths]).reshape(-1, 2)
 
 
-def slant(strokes: Strokes) -> float:
+def slant(paths: list[np.ndarray]) -> float:
     """How far the writing leans: the x shift per px of height, fitted to its steep moves (> 0: leans left)."""
     dx, dy = [], []
-    for stroke in strokes:
-        moves = np.diff(np.asarray(stroke, dtype=float).reshape(-1, 2), axis=0)
+    for path in paths:
+        moves = np.diff(path, axis=0)
         steep = np.abs(moves[:, 1]) > np.abs(moves[:, 0])
         dx.append(moves[steep, 0])
         dy.append(moves[steep, 1])
@@ -65,17 +67,18 @@ def slant(strokes: Strokes) -> float:
     return float(dx @ dy / (dy @ dy)) if dy.size and dy @ dy > 0 else 0.0
 
 
-def upright(strokes: Strokes) -> list[np.ndarray]:
-    """The strokes sheared so that the writing stands upright: a slanted digit no longer reaches over its
+def upright(paths: list[np.ndarray]) -> list[np.ndarray]:
+    """The paths sheared so that the writing stands upright: a slanted digit no longer reaches over its
     neighbours."""
-    lean = slant(strokes)
-    points = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes]
-    return [np.column_stack([p[:, 0] - lean * p[:, 1], p[:, 1]]) for p in points]
+    lean = slant(paths)
+    return [np.column_stack([p[:, 0] - lean * p[:, 1], p[:, 1]]) for p in paths]
 
 
-def writing_height(strokes: Strokes) -> float:
-    ys = [y for stroke in strokes for _, y in stroke]
-    return float(max(ys) - min(ys)) if ys else 0.0
+def writing_height(paths: list[np.ndarray]) -> float:
+    """From the top of the highest (points, 2) path to the bottom of the lowest; 0 for none."""
+    if not paths:
+        return 0.0
+    return float(max(path[:, 1].max() for path in paths) - min(path[:, 1].min() for path in paths))
 
 
 def shared_extent(a: Sequence[float], b: Sequence[float], min_width: float) -> float:
@@ -101,9 +104,10 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None) -> list
     of grouping such strokes into digits and keeping the way whose digits read most surely together.
     Without `confidence`, a stroke in between joins if it shares JOIN_OVERLAP of the narrower extent.
     """
-    height = max(writing_height(strokes), 1.0)
-    extents = x_extents(upright(strokes)) if len(strokes) else np.zeros((0, 2))
-    marks = [i for i, stroke in enumerate(strokes) if _size(stroke) < MARK * height]
+    paths = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes]  # converted once
+    height = max(writing_height(paths), 1.0)
+    extents = x_extents(upright(paths)) if paths else np.zeros((0, 2))
+    marks = [i for i, path in enumerate(paths) if np.ptp(path, axis=0).max() < MARK * height]
     if len(marks) == len(strokes):  # nothing but dots: one digit, however small
         marks = []
     units, asks = _units(extents, [i for i in range(len(strokes)) if i not in marks], height, confidence is None)
@@ -113,9 +117,9 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None) -> list
         if ask:
             chain.append(unit)
         else:
-            groups += _read_chain(chain, strokes, confidence, extents, height)
+            groups += _read_chain(chain, strokes, paths, confidence, extents, height)
             chain = [unit]
-    groups += _read_chain(chain, strokes, confidence, extents, height) if chain else []
+    groups += _read_chain(chain, strokes, paths, confidence, extents, height) if chain else []
     spans = [np.array([extents[g, 0].min(), extents[g, 1].max()]) for g in groups]
     for i in marks:  # a dot or a tick belongs to the digit it is on, or the nearest
         groups[int(np.argmin([_gap(extents[i], span) for span in spans]))].append(i)
@@ -147,11 +151,11 @@ def _union(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
     return b.copy() if a is None else np.array([min(a[0], b[0]), max(a[1], b[1])])
 
 
-def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence | None,
+def _read_chain(chain: list[list[int]], strokes: Strokes, paths: list[np.ndarray], confidence: Confidence | None,
                 extents: np.ndarray, height: float) -> list[list[int]]:
     """The best way to group a chain of units into digits, each digit units a..b-1 in a row: the way
     whose digits are together most probable as read (dynamic programming over where digits end)."""
-    if len(chain) == 1 or confidence is None:
+    if len(chain) == 1 or confidence is None or sum(len(paths[i]) for unit in chain for i in unit) > MAX_READ_POINTS:
         return [sum(chain, [])]
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
     drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
@@ -159,7 +163,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
     for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short
         members = [i for unit in chain[a:b] for i in unit]
         width = extents[members, 1].max() - extents[members, 0].min()
-        own_height = writing_height([strokes[i] for i in members])
+        own_height = writing_height([paths[i] for i in members])
         log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
@@ -172,11 +176,6 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         groups.insert(0, sum(chain[cut[b]:b], []))
         b = cut[b]
     return groups
-
-
-def _size(stroke: Sequence[tuple[float, float]]) -> float:
-    points = np.asarray(stroke, dtype=float).reshape(-1, 2)
-    return float(np.ptp(points, axis=0).max())
 
 
 def _gap(a: np.ndarray, b: np.ndarray) -> float:

@@ -596,3 +596,12 @@ def test_a_digit_key_teaches_only_the_digit_the_rows_show(app):
     app.handle(digit_key(7))
     assert [sample["label"] for sample in app.samples.read()] == [7]
     assert app.samples.read()[0]["strokes"] == [[list(p) for p in s] for s in app.strokes[1:]]
+
+
+def test_a_full_memo_is_emptied_before_reading_not_during(shipped_model):
+    one, other = [[(100, 100), (100, 300)]], [[(300, 100), (300, 300)]]
+    memo = {}
+    play.read(shipped_model, [one], memo)  # one is read and kept
+    memo.update({("filler", k): None for k in range(play.MEMO_SIZE)})
+    images, probs = play.read(shipped_model, [one, other], memo)  # a KeyError when the memo was emptied midway
+    assert len(images) == 2 and probs.shape == (2, 10) and probs[0].argmax() == probs[1].argmax() == 1
