@@ -362,12 +362,14 @@ def place_on_canvas(strokes: Strokes, height: float, canvas_size: int, margin: i
     every = np.concatenate(points)
     low, span = every.min(axis=0), np.maximum(np.ptp(every, axis=0), 1e-9)
     scale, offset = fit_on_canvas(span, height, canvas_size, margin, rng)
-    placed = []
-    for stroke in points:
-        xy = np.rint((stroke - low) * scale + offset).astype(int)
-        keep = np.r_[True, (np.diff(xy, axis=0) != 0).any(axis=1)]
-        placed.append([tuple(p) for p in xy[keep].tolist()])
-    return placed
+    return [as_mouse_points((stroke - low) * scale + offset) for stroke in points]
+
+
+def as_mouse_points(xy: np.ndarray) -> list[tuple[int, int]]:
+    """(n, 2) canvas coordinates as the mouse reports them: whole pixels, no report without a move."""
+    pixels = np.rint(xy).astype(int)
+    moved = np.r_[True, (np.diff(pixels, axis=0) != 0).any(axis=1)]
+    return [tuple(p) for p in pixels[moved].tolist()]
 
 
 # --- pictures of digits: scans, photos, MNIST-style images ---------------------------------------

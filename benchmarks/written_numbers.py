@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ink import load_pen_digits, pen_skeleton, replay_as_mouse  # noqa: E402
+from ink import as_mouse_points, load_pen_digits, pen_skeleton, replay_as_mouse  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_mnist, load_model, probabilities  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input, read_digits  # noqa: E402
 
@@ -97,13 +97,7 @@ def compose_number(digits: list[list[np.ndarray]], gaps: tuple[float, float],
     room = CANVAS_SIZE - 2 * BRUSH_RADIUS
     scale = min(1.0, room / max(span[0], 1e-9), room / max(span[1], 1e-9))
     offset = BRUSH_RADIUS + rng.uniform(0, np.maximum(room - span * scale, 0))
-    number = []
-    for strokes in placed:
-        for s in strokes:
-            xy = np.rint((s - low) * scale + offset).astype(int)
-            keep = np.r_[True, (np.diff(xy, axis=0) != 0).any(axis=1)]
-            number.append([tuple(p) for p in xy[keep].tolist()])
-    return number
+    return [as_mouse_points((s - low) * scale + offset) for strokes in placed for s in strokes]
 
 
 def pen_sources(path: str) -> dict[str, list]:
