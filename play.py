@@ -105,6 +105,12 @@ def save_drawing(canvas: pygame.Surface, strokes: ink.Strokes, best: tuple[int, 
     raise FileExistsError(f"no free drawing-N name left in {folder}")
 
 
+def blit_input(screen: pygame.Surface, image: np.ndarray, box: pygame.Rect) -> None:
+    """A 28x28 model input drawn pixel for pixel (nearest-neighbour enlargement) to fill `box`."""
+    gray = (image * 255).astype(np.uint8).T  # back to surfarray's (x, y) order
+    screen.blit(pygame.transform.scale(pygame.surfarray.make_surface(np.stack([gray] * 3, axis=-1)), box.size), box)
+
+
 def row_at(pos: tuple[int, int]) -> int | None:
     """The digit whose probability row is under a mouse position, if any."""
     row = (pos[1] - ROWS_TOP) // ROW_HEIGHT
@@ -405,10 +411,8 @@ class DigitApp:
 
     def _render_preview(self, screen: pygame.Surface) -> None:
         """What the model sees, pixel for pixel: nearest-neighbour enlargement of its 28x28 input."""
-        gray = (self.preview * 255).astype(np.uint8).T  # back to surfarray's (x, y) order
-        small = pygame.surfarray.make_surface(np.stack([gray] * 3, axis=-1))
         side = ink.IMAGE_SIZE * PREVIEW_SCALE
-        screen.blit(pygame.transform.scale(small, (side, side)), PREVIEW_POS)
+        blit_input(screen, self.preview, pygame.Rect(PREVIEW_POS, (side, side)))
         pygame.draw.rect(screen, TEXT, (*PREVIEW_POS, side, side), width=1)
         label = self.small_font.render(PERSONAL_LABEL if self.personal else SHIPPED_LABEL, True, TEXT)
         screen.blit(label, label.get_rect(midtop=(PREVIEW_POS[0] + side // 2, PREVIEW_POS[1] + side + 3)))
@@ -423,10 +427,8 @@ class DigitApp:
         top = NUMBER_BOX.top + number.get_height() + 4
         for k, reading in enumerate(self.readings):
             centre = NUMBER_BOX.left + cell * k + cell // 2
-            gray = (reading.image * 255).astype(np.uint8).T
-            small = pygame.surfarray.make_surface(np.stack([gray] * 3, axis=-1))
             box = pygame.Rect(centre - side // 2, top, side, side)
-            screen.blit(pygame.transform.scale(small, box.size), box)
+            blit_input(screen, reading.image, box)
             shown = k == self.focus
             pygame.draw.rect(screen, GREEN if shown else TEXT, box.inflate(2, 2), width=2 if shown else 1)
             sure = self.small_font.render(f"{reading.probs.max():.0%}", True, TEXT)
