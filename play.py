@@ -33,7 +33,7 @@ import torch  # noqa: E402
 import ink  # noqa: E402
 from model import DEFAULT_MODEL_PATH, NUM_CLASSES, ModelLoadError, load_model, probabilities  # noqa: E402
 from personalize import personal_model_path  # noqa: E402
-from segmentation import split_digits  # noqa: E402
+from segmentation import StrokePoints, split_digits  # noqa: E402
 from user_samples import SampleStore, default_data_dir  # noqa: E402
 
 TITLE = "Digit Recognizer"
@@ -145,15 +145,16 @@ MEMO_SIZE = 1000  # readings kept for reuse: about 3 MB
 
 
 def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[int, ink.PenPath] | None = None,
-                memo: dict | None = None) -> list[Reading]:
+                memo: dict | None = None, points: StrokePoints | None = None) -> list[Reading]:
     """The digits of a drawing, left to right, each read as a single digit is, in one batch.
 
     `pen_paths` (kept by the caller, one per digit) redraw only what was added since the last call;
     `memo` (kept by the caller) holds what has been read, so that while one digit of a number is
-    being drawn only that digit is read again.
+    being drawn only that digit is read again; `points` (kept by the caller) converts for segmentation
+    only the strokes added since.
     """
     memo = {} if memo is None else memo
-    groups = split_digits(strokes, lambda drawings: read(model, drawings, memo)[1].max(axis=1))
+    groups = split_digits(strokes, lambda drawings: read(model, drawings, memo)[1].max(axis=1), points)
     if pen_paths is not None:
         for group in groups:
             if group[0] not in pen_paths:
@@ -191,6 +192,7 @@ class DigitApp:
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
         self.pen_paths: dict[int, ink.PenPath] = {}  # each digit's redrawn pen path, kept up to date stroke by stroke
         self.memo: dict = {}  # what read_digits has read, to be reused while only one digit changes
+        self.points = StrokePoints()  # the strokes as segmentation takes them, converted once
         self.readings: list[Reading] = []  # the digits on the canvas, left to right
         self.focus = 0  # the reading the probability rows show
         self.canvas = pygame.Surface((CANVAS_SIZE, CANVAS_SIZE))
@@ -288,7 +290,7 @@ class DigitApp:
 
     def classify(self) -> None:
         """Read the drawing as it is now; the rows show the digit the last stroke belongs to."""
-        readings = read_digits(self.model, self.strokes, self.pen_paths, self.memo)
+        readings = read_digits(self.model, self.strokes, self.pen_paths, self.memo, self.points)
         last = len(self.strokes) - 1
         self.show(readings, next((k for k, r in enumerate(readings) if last in r.strokes), len(readings) - 1))
         self.last_classified = time.monotonic()

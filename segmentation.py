@@ -17,6 +17,7 @@ other, and digits broken into pieces that each read as a digit.
 """
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,35 +51,72 @@ MIN_WIDTH = 0.15
 Confidence = Callable[[list[Strokes]], np.ndarray]  # each drawing's top class probability
 
 
-def x_extents(paths: list[np.ndarray]) -> np.ndarray:
-    """(n, 2): the leftmost and rightmost x of each (points, 2) path."""
-    return np.array([[path[:, 0].min(), path[:, 0].max()] for path in paths]).reshape(-1, 2)
+class StrokePoints:
+    """A drawing's points as one (N, 2) array, for a drawing in progress: a finished stroke is
+    converted once, so a long drawing is split almost as fast as a short one.
+
+    Every stroke but the last is taken as finished while it is the same list with the same length as
+    the last call saw; anything else (a stroke taken back, the drawing cleared) is converted again.
+    """
+
+    def __init__(self) -> None:
+        self._strokes: Strokes = []  # the caller's finished strokes converted so far ...
+        self._lengths: list[int] = []  # ... how many points each held then ...
+        self._arrays: list[np.ndarray] = []  # ... and those points
+        self._joined = np.zeros((0, 2))
+
+    def of(self, strokes: Strokes) -> tuple[np.ndarray, np.ndarray]:
+        """All points of `strokes` (each holding at least one), and where each stroke's first is."""
+        finished = max(len(strokes) - 1, 0)
+        same = 0
+        while (same < min(finished, len(self._strokes)) and strokes[same] is self._strokes[same]
+               and len(strokes[same]) == self._lengths[same]):
+            same += 1
+        if same < len(self._strokes) or same < finished:
+            del self._strokes[same:], self._lengths[same:], self._arrays[same:]
+            for stroke in strokes[same:finished]:
+                self._strokes.append(stroke)
+                self._lengths.append(len(stroke))
+                self._arrays.append(_as_array(stroke))
+            self._joined = np.concatenate([np.zeros((0, 2)), *self._arrays])
+        last = [_as_array(strokes[-1])] if strokes else []
+        starts = np.cumsum([0, *self._lengths, *(len(points) for points in last)])[:-1]
+        return np.concatenate([self._joined, *last]), starts
 
 
-def slant(paths: list[np.ndarray]) -> float:
+def _as_array(stroke: Sequence) -> np.ndarray:
+    return np.asarray(stroke, dtype=float).reshape(-1, 2)
+
+
+class Outline(NamedTuple):
+    """Where each stroke lies: (n, 2) arrays of x, y, and the points it holds."""
+
+    extents: np.ndarray  # leftmost and rightmost x, on the writing sheared upright
+    low: np.ndarray  # smallest x and y
+    high: np.ndarray  # largest x and y
+    points: np.ndarray  # (n,)
+
+
+def outline(xy: np.ndarray, starts: np.ndarray) -> Outline:
+    """Each stroke's extent, on the writing sheared upright so that a slanted digit no longer reaches
+    over its neighbours, and its box; the strokes are `xy` from `starts`."""
+    upright_x = xy[:, 0] - slant(xy, starts) * xy[:, 1]
+    extents = np.column_stack([np.minimum.reduceat(upright_x, starts), np.maximum.reduceat(upright_x, starts)])
+    return Outline(extents, np.minimum.reduceat(xy, starts), np.maximum.reduceat(xy, starts),
+                   np.diff([*starts, len(xy)]))
+
+
+def slant(xy: np.ndarray, starts: np.ndarray) -> float:
     """How far the writing leans: the x shift per px of height, fitted to its steep moves (> 0: leans left)."""
-    dx, dy = [], []
-    for path in paths:
-        moves = np.diff(path, axis=0)
-        steep = np.abs(moves[:, 1]) > np.abs(moves[:, 0])
-        dx.append(moves[steep, 0])
-        dy.append(moves[steep, 1])
-    dx, dy = np.concatenate(dx), np.concatenate(dy)
-    return float(dx @ dy / (dy @ dy)) if dy.size and dy @ dy > 0 else 0.0
+    moves = np.delete(np.diff(xy, axis=0), starts[1:] - 1, axis=0)  # not from one stroke's end to the next
+    steep = moves[np.abs(moves[:, 1]) > np.abs(moves[:, 0])]
+    dx, dy = steep[:, 0], steep[:, 1]
+    return float(dx @ dy / (dy @ dy)) if dy @ dy > 0 else 0.0
 
 
-def upright(paths: list[np.ndarray]) -> list[np.ndarray]:
-    """The paths sheared so that the writing stands upright: a slanted digit no longer reaches over its
-    neighbours."""
-    lean = slant(paths)
-    return [np.column_stack([p[:, 0] - lean * p[:, 1], p[:, 1]]) for p in paths]
-
-
-def writing_height(paths: list[np.ndarray]) -> float:
-    """From the top of the highest (points, 2) path to the bottom of the lowest; 0 for none."""
-    if not paths:
-        return 0.0
-    return float(max(path[:, 1].max() for path in paths) - min(path[:, 1].min() for path in paths))
+def height_of(shape: Outline, strokes: Sequence[int]) -> float:
+    """From the top of the highest of these strokes to the bottom of the lowest."""
+    return float(shape.high[strokes, 1].max() - shape.low[strokes, 1].min())
 
 
 def shared_extent(a: Sequence[float], b: Sequence[float], min_width: float) -> float:
@@ -96,33 +134,37 @@ def _widened(extent: Sequence[float], min_width: float) -> tuple[float, float]:
     return middle - half, middle + half
 
 
-def split_digits(strokes: Strokes, confidence: Confidence | None = None) -> list[list[int]]:
+def split_digits(strokes: Strokes, confidence: Confidence | None = None,
+                 points: StrokePoints | None = None) -> list[list[int]]:
     """The indices of each digit's strokes, digits ordered left to right; [] for no strokes.
 
     Each stroke, in the order drawn, either lies over the strokes just before it (the same digit),
     or clear of them (a new digit), or in between: then `confidence` settles it, by reading every way
     of grouping such strokes into digits and keeping the way whose digits read most surely together.
     Without `confidence`, a stroke in between joins if it shares JOIN_OVERLAP of the narrower extent.
+    `points` (kept by the caller) converts only the strokes added since its last call.
     """
-    paths = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes]  # converted once
-    height = max(writing_height(paths), 1.0)
-    extents = x_extents(upright(paths)) if paths else np.zeros((0, 2))
-    marks = [i for i, path in enumerate(paths) if np.ptp(path, axis=0).max() < MARK * height]
-    if len(marks) == len(strokes):  # nothing but dots: one digit, however small
-        marks = []
-    units, asks = _units(extents, [i for i in range(len(strokes)) if i not in marks], height, confidence is None)
+    if not strokes:
+        return []
+    shape = outline(*(points or StrokePoints()).of(strokes))
+    height = max(height_of(shape, range(len(strokes))), 1.0)
+    is_mark = (shape.high - shape.low).max(axis=1) < MARK * height
+    if is_mark.all():  # nothing but dots: one digit, however small
+        is_mark[:] = False
+    marks = np.flatnonzero(is_mark).tolist()
+    units, asks = _units(shape.extents, np.flatnonzero(~is_mark).tolist(), height, confidence is None)
     groups: list[list[int]] = []
-    chain = [units[0]] if units else []
+    chain = [units[0]]
     for unit, ask in zip(units[1:], asks, strict=True):
         if ask:
             chain.append(unit)
         else:
-            groups += _read_chain(chain, strokes, paths, confidence, extents, height)
+            groups += _read_chain(chain, strokes, confidence, shape, height)
             chain = [unit]
-    groups += _read_chain(chain, strokes, paths, confidence, extents, height) if chain else []
-    spans = [np.array([extents[g, 0].min(), extents[g, 1].max()]) for g in groups]
+    groups += _read_chain(chain, strokes, confidence, shape, height)
+    spans = [np.array([shape.extents[g, 0].min(), shape.extents[g, 1].max()]) for g in groups]
     for i in marks:  # a dot or a tick belongs to the digit it is on, or the nearest
-        groups[int(np.argmin([_gap(extents[i], span) for span in spans]))].append(i)
+        groups[int(np.argmin([_gap(shape.extents[i], span) for span in spans]))].append(i)
     order = np.argsort([span.mean() for span in spans], kind="stable")
     return [sorted(groups[k]) for k in order]
 
@@ -151,19 +193,19 @@ def _union(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
     return b.copy() if a is None else np.array([min(a[0], b[0]), max(a[1], b[1])])
 
 
-def _read_chain(chain: list[list[int]], strokes: Strokes, paths: list[np.ndarray], confidence: Confidence | None,
-                extents: np.ndarray, height: float) -> list[list[int]]:
+def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence | None, shape: Outline,
+                height: float) -> list[list[int]]:
     """The best way to group a chain of units into digits, each digit units a..b-1 in a row: the way
     whose digits are together most probable as read (dynamic programming over where digits end)."""
-    if len(chain) == 1 or confidence is None or sum(len(paths[i]) for unit in chain for i in unit) > MAX_READ_POINTS:
+    if len(chain) == 1 or confidence is None or shape.points[sum(chain, [])].sum() > MAX_READ_POINTS:
         return [sum(chain, [])]
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
     drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
     log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
     for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short
         members = [i for unit in chain[a:b] for i in unit]
-        width = extents[members, 1].max() - extents[members, 0].min()
-        own_height = writing_height([paths[i] for i in members])
+        width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
+        own_height = height_of(shape, members)
         log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...

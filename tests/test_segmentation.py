@@ -1,9 +1,10 @@
 """segmentation.split_digits on pen strokes: which strokes make each digit, and in what order."""
 
+import numpy as np
 import pytest
 from conftest import written
 
-from segmentation import split_digits
+from segmentation import StrokePoints, split_digits
 
 
 def test_no_strokes_no_digits():
@@ -52,3 +53,28 @@ def test_slanted_writing_is_split_as_if_upright():
     # Two 1s leaning far right, 40 px apart: each reaches 50 px over the other's extent.
     ones = [[(100 + 90 - 0.9 * y, 100 + y) for y in (0, 100)], [(140 + 90 - 0.9 * y, 100 + y) for y in (0, 100)]]
     assert split_digits(ones) == [[0], [1]]
+
+
+def test_kept_stroke_points_follow_every_change_of_the_drawing():
+    kept, strokes = StrokePoints(), []
+
+    def check():
+        xy, starts = kept.of(strokes)
+        fresh = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes]
+        assert np.array_equal(xy, np.concatenate([np.zeros((0, 2)), *fresh]))
+        assert starts.tolist() == np.cumsum([0, *map(len, fresh)])[:-1].tolist()
+
+    a, b, c = written("4")[0], written("7", height=120)[0], written("1", height=80)[0]
+    for stroke in (a, b):  # drawn point by point, as the app appends mouse points
+        strokes.append([stroke[0]])
+        for point in stroke[1:]:
+            strokes[-1].append(point)
+            check()
+    taken_back = strokes.pop()  # undo
+    check()
+    strokes.append(taken_back)  # redo
+    check()
+    strokes[0] = list(c)  # a different stroke in the same place
+    check()
+    strokes.clear()
+    check()
