@@ -12,13 +12,14 @@ Each number is replayed as mouse strokes in writing order and read the app's way
 read in one batch. Reported per source and gap: segmentation right (the right number of digits, each
 with exactly its own strokes), whole numbers right, what single-digit accuracy predicts for whole
 numbers (every digit of the number read right when read alone, its own strokes only), and the digits
-read right in the numbers segmented right, next to all the digits read right alone. Last, each real
-pen digit is written alone, as `drawn_digits.py --digits pen` writes it: how many the app splits.
+read right in the numbers segmented right, next to all the digits read right alone, and how the
+others went wrong (two digits merged, one split, or strokes given to the wrong digit). Last, each
+real pen digit is written alone, as `drawn_digits.py --digits pen` writes it: how many the app splits.
 """
 
 import argparse
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -122,7 +123,7 @@ def mnist_source(root: str, limit: int) -> dict[str, list]:
 def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float, float], count: int,
             rng: np.random.Generator) -> dict[str, float]:
     names = sorted(writers)
-    seg = whole = alone_all = 0
+    seg = whole = alone_all = merged = split = 0
     digits_right = digits_total = alone_right = alone_total = 0
     for _ in range(count):
         pool = writers[names[rng.integers(len(names))]]
@@ -140,6 +141,7 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
         alone = [probabilities(model, model_input([strokes[i] for i in group]))[0].argmax() == label
                  for group, label in zip(truth, labels, strict=True)]
         seg += right_split
+        merged, split = merged + (len(groups) < n), split + (len(groups) > n)
         whole += right_split and read == labels
         alone_all += all(alone)
         alone_right, alone_total = alone_right + sum(alone), alone_total + n
@@ -147,7 +149,8 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
             digits_right += sum(r == label for r, label in zip(read, labels, strict=True))
             digits_total += n
     return {"segmentation": seg / count, "whole": whole / count, "predicted": alone_all / count,
-            "digits": digits_right / max(digits_total, 1), "alone": alone_right / alone_total}
+            "digits": digits_right / max(digits_total, 1), "alone": alone_right / alone_total,
+            "wrong": f"{count - seg}: {merged} merged, {split} split, {count - seg - merged - split} moved"}
 
 
 def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:
@@ -155,15 +158,18 @@ def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:
     splits it, and how often it reads it right, next to reading the whole drawing as one digit."""
     characters = load_pen_digits(path)
     split = right = whole_right = 0
+    split_labels = Counter()
     for character, strokes in zip(characters, replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed),
                                   strict=True):
         readings = read_digits(model, strokes)
         split += len(readings) != 1
+        split_labels[character["label"]] += len(readings) != 1
         right += len(readings) == 1 and readings[0].probs.argmax() == character["label"]
         whole_right += probabilities(model, model_input(strokes))[0].argmax() == character["label"]
     n = len(characters)
-    return (f"{n:,} real pen digits written alone: {split} ({split / n:.2%}) split into several, {right / n:.2%}"
-            f" read right; read whole, as one digit, {whole_right / n:.2%}")
+    by_label = ", ".join(f"{count} {label}s" for label, count in sorted(split_labels.items()) if count)
+    return (f"{n:,} real pen digits written alone: {split} ({split / n:.2%}) split into several ({by_label}),"
+            f" {right / n:.2%} read right; read whole, as one digit, {whole_right / n:.2%}")
 
 
 def main() -> None:
@@ -182,13 +188,13 @@ def main() -> None:
         sources["real pen digits"] = pen_sources(args.pen_data)
     print(f"{args.numbers:,} numbers of 1-{MAX_DIGITS} digits per row, each {HEIGHTS[0]}-{HEIGHTS[1]} px tall")
     print("| digits from | gaps | segmentation right | whole numbers right | single digits predict "
-          "| digits right | digits alone right |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+          "| digits right | digits alone right | segmented wrong |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, writers in sources.items():
         for gap_name, gaps in GAPS.items():
             r = measure(model, writers, gaps, args.numbers, np.random.default_rng(args.seed))
             print(f"| {name} | {gap_name} | {r['segmentation']:.1%} | {r['whole']:.1%} | {r['predicted']:.1%}"
-                  f" | {r['digits']:.2%} | {r['alone']:.2%} |")
+                  f" | {r['digits']:.2%} | {r['alone']:.2%} | {r['wrong']} |")
     if args.pen_data:
         print(single_pen_digits(model, args.pen_data, args.seed))
 
