@@ -238,8 +238,8 @@ def style_strokes(skeleton: np.ndarray, label: int, rng: np.random.Generator) ->
             end = (right - u(-0.1, 0.3) * width, top - u(-0.1, 0.2) * height)
         elif kind == 1:  # a stroke down through the middle, past the top and the bottom: φ
             middle, lean = (left + right) / 2 + u(-0.1, 0.1) * width, u(-0.15, 0.15) * height
-            start = (middle + lean, top - u(0.05, 0.45) * height)
-            end = (middle - lean, bottom + u(0.05, 0.45) * height)
+            start = (middle + lean, top - u(0.15, 0.6) * height)
+            end = (middle - lean, bottom + u(0.15, 0.6) * height)
         else:  # a bar across the middle: θ
             level = (top + bottom) / 2 + u(-0.1, 0.1) * height
             start, end = (left - u(0.05, 0.6) * width, level), (right + u(0.05, 0.6) * width, level)

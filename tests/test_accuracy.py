@@ -9,10 +9,10 @@ from model import evaluate
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input
 
 SHIPPED_BAR = 0.9960
-PEN_FLOOR = 0.975  # the shipped model reads 97.80% of the pen sample: no release may read fewer
-# Issue #9's targets: a model trained on the styles real writers use (not shipped yet, see README).
+PEN_FLOOR = 0.985  # the shipped model reads 98.59% of the pen sample: no release may read fewer
+# Issue #9's targets, not all reached yet (README, "Real pen digits").
 PEN_BAR, PEN_CLASS_BAR, SLASHED_ZERO_BAR = 0.988, 0.97, 0.90
-NOT_YET = "issue #9: the shipped model was trained on MNIST as stored, without the pen styles"
+NOT_YET = "issue #9: the shipped model reads 98.59% of the pen sample, its zeros 96.11%, two-stroke zeros 85%"
 
 
 def test_shipped_model_reaches_the_bar(shipped_model, mnist_test):

@@ -241,11 +241,7 @@ def test_other_digits_get_no_style(mnist_test, digit):
     assert style_strokes(pen_skeleton(first_of(mnist_test, digit)), digit, np.random.default_rng(0)) == []
 
 
-NOT_YET = "issue #9: the shipped model was trained on MNIST as stored, without these styles"
-
-
-@pytest.mark.parametrize("digit", [pytest.param(0, marks=pytest.mark.xfail(strict=True, reason=NOT_YET)),
-                                   pytest.param(1, marks=pytest.mark.xfail(strict=True, reason=NOT_YET)), 7])
+@pytest.mark.parametrize("digit", [0, 1, 7])
 def test_the_shipped_model_reads_styled_digits(shipped_model, mnist_test, digit):
     images, labels = mnist_test
     rng = np.random.default_rng(0)

@@ -360,7 +360,7 @@ def ellipse(cx, cy, rx, ry, points=40):
     return [(round(cx - rx * np.cos(a + np.pi / 2)), round(cy + ry * np.sin(a))) for a in angles]
 
 
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue #9: the shipped model has not learned slashed zeros yet")
+NOT_YET = pytest.mark.xfail(strict=True, reason="issue #9: the shipped model still misreads these slashed zeros")
 STYLED = {
     "slashed zero": pytest.param([ellipse(300, 300, 110, 180), [(200, 470), (400, 130)]], 0, marks=NOT_YET),
     "slashed zero, one stroke": pytest.param([ellipse(300, 300, 110, 180) + [(210, 470), (400, 130)]], 0,
