@@ -218,11 +218,15 @@ SLASHED_ZERO_ASPECT = (0.45, 0.9)
 
 def pen_skeleton(digit: np.ndarray) -> np.ndarray:
     """The (row, col) pixels of a 28x28 uint8 digit's skeleton at 4x: the path its pen took."""
+    size = IMAGE_SIZE * SKELETON_SCALE
+    return skeleton_pixels(np.asarray(Image.fromarray(digit).resize((size, size), Image.Resampling.BILINEAR)))
+
+
+def skeleton_pixels(image: np.ndarray) -> np.ndarray:
+    """The (row, col) pixels of the skeleton of a uint8 image's ink (white on black)."""
     from skimage.morphology import skeletonize  # imported here: the app never needs it
 
-    size = IMAGE_SIZE * SKELETON_SCALE
-    big = np.asarray(Image.fromarray(digit).resize((size, size), Image.Resampling.BILINEAR))
-    return np.argwhere(skeletonize(big > 127))
+    return np.argwhere(skeletonize(image > 127))
 
 
 def style_strokes(skeleton: np.ndarray, label: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -291,13 +295,19 @@ def redraw_as_pen(digit: np.ndarray, label: int, rng: np.random.Generator,
     `style_share`, drawn with a round pen PEN_RATIO of the ink's size and prepared by `preprocess`,
     exactly as `render_strokes` draws a path from the mouse.
     """
-    from scipy.ndimage import distance_transform_edt
-
     skeleton = pen_skeleton(digit)
     if not len(skeleton):
         return preprocess(digit)
     skeleton, extra = restyled(skeleton, label, rng) if rng.random() < style_share.get(label, 0.0) else (skeleton, [])
-    corners = np.concatenate([skeleton[:, ::-1], *extra]) if extra else skeleton[:, ::-1]
+    return draw_skeleton(skeleton, extra)
+
+
+def draw_skeleton(skeleton: np.ndarray, extra: Sequence[np.ndarray] = ()) -> torch.Tensor:
+    """(row, col) skeleton pixels, and (x, y) strokes beside them, drawn with a round pen PEN_RATIO of
+    the ink's size and prepared by `preprocess`: (1, 1, 28, 28) in [0, 1]."""
+    from scipy.ndimage import distance_transform_edt
+
+    corners = np.concatenate([skeleton[:, ::-1], *extra]) if len(extra) else skeleton[:, ::-1]
     low = np.floor(corners.min(axis=0))
     size = np.ceil(corners.max(axis=0) - low).astype(int) + 1
     radius = PEN_RATIO / (1 - PEN_RATIO) * size.max() / 2  # so that the pen is PEN_RATIO of the ink

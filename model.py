@@ -251,18 +251,30 @@ def augment(
     return F.grid_sample(images, grid, align_corners=False)
 
 
+NOT_A_DIGIT = -1  # the training label of a drawing that is not a digit (see non_digits.py)
+NON_DIGIT_WEIGHT = 0.5  # the weight of their loss against the digits' (Hendrycks et al.'s)
+
+
 def train_step(
     model: nn.Module, optimizer: torch.optim.Optimizer, images: torch.Tensor, labels: torch.Tensor
 ) -> tuple[float, int]:
-    """One optimisation step on a batch; returns the summed loss and the number of correct predictions."""
+    """One optimisation step on a batch; returns the summed loss and the number of digits read right.
+
+    Digits are taught their label; drawings labelled NOT_A_DIGIT are taught to spread their
+    probability evenly over the ten (the cross-entropy to the uniform distribution).
+    """
     model.train()
     optimizer.zero_grad(set_to_none=True)
     with _autocast(images.device):
         logits = model(images)
-        loss = F.cross_entropy(logits, labels)
+    log_probs = F.log_softmax(logits.float(), dim=1)
+    digits = labels != NOT_A_DIGIT
+    digit_loss = F.nll_loss(log_probs[digits], labels[digits], reduction="sum")
+    non_digit_loss = -log_probs[~digits].mean(dim=1).sum()
+    loss = (digit_loss + NON_DIGIT_WEIGHT * non_digit_loss) / len(labels)
     loss.backward()
     optimizer.step()
-    return loss.item() * len(labels), (logits.argmax(1) == labels).sum().item()
+    return loss.item() * len(labels), (logits[digits].argmax(1) == labels[digits]).sum().item()
 
 
 def ema_average(decay: float) -> Callable:

@@ -32,6 +32,7 @@ import torch  # noqa: E402
 
 import ink  # noqa: E402
 from model import DEFAULT_MODEL_PATH, NUM_CLASSES, ModelLoadError, load_model, probabilities  # noqa: E402
+from non_digits import read as read_probabilities  # noqa: E402
 from personalize import personal_model_path  # noqa: E402
 from segmentation import StrokePoints, split_digits  # noqa: E402
 from user_samples import SampleStore, default_data_dir  # noqa: E402
@@ -62,6 +63,8 @@ STATUS = (140, 140, 140)
 HELP = "0–9 teach  ·  Ctrl+Z undo  ·  Ctrl+Y redo  ·  Ctrl+S save  ·  C clear  ·  Esc quit"
 DIGIT_KEYS = "0123456789"
 SHIPPED_LABEL, PERSONAL_LABEL = "model input (28x28)", "input to your model"  # under the preview
+NOT_A_DIGIT_MARK = "?"  # shown in place of a digit for a drawing that is not one
+NOT_A_DIGIT_CENTRE = (PANEL_X + 150, ROWS_TOP + 5 * ROW_HEIGHT)  # beside the rows, where no bar reaches when none wins
 
 
 def draw_stroke(surface: pygame.Surface, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -140,6 +143,16 @@ class Reading(NamedTuple):
     image: np.ndarray
     probs: np.ndarray
 
+    @property
+    def digit(self) -> int | None:
+        """The digit read; None when the drawing is not a digit."""
+        return read_probabilities(self.probs)
+
+    @property
+    def shown(self) -> str:
+        """The digit read as the panel shows it: `?` for not a digit."""
+        return NOT_A_DIGIT_MARK if self.digit is None else str(self.digit)
+
 
 MEMO_SIZE = 1000  # readings kept for reuse: about 3 MB
 
@@ -199,6 +212,7 @@ class DigitApp:
         self.font = pygame.font.Font(None, 34)
         self.small_font = pygame.font.Font(None, 22)
         self.big_font = pygame.font.Font(None, 60)
+        self.huge_font = pygame.font.Font(None, 200)
         self.drawing = False  # the left button is held down on the canvas
         self.last_classified = -math.inf
         # The pen's path, a list of points per press-move-release; first a dot to warm the model up,
@@ -321,16 +335,16 @@ class DigitApp:
         """The model's input for the digit the rows show; black for a blank canvas."""
         return self.readings[self.focus].image if self.readings else np.zeros((ink.IMAGE_SIZE,) * 2, np.float32)
 
-    def prediction(self) -> tuple[int, float] | None:
-        """The digit the rows show and its probability; None for a blank canvas."""
-        if self.probs is None:
+    def prediction(self) -> tuple[int | None, float] | None:
+        """The digit the rows show (None: not a digit) and its top probability; None for a blank canvas."""
+        if not self.readings:
             return None
-        digit = int(self.probs.argmax())
-        return digit, float(self.probs[digit])
+        reading = self.readings[self.focus]
+        return reading.digit, float(reading.probs.max())
 
     def number(self) -> str:
-        """The digits on the canvas, left to right."""
-        return "".join(str(int(r.probs.argmax())) for r in self.readings)
+        """The digits on the canvas, left to right, `?` for each part that is not a digit."""
+        return "".join(r.shown for r in self.readings)
 
     # --- events --------------------------------------------------------------------------------
 
@@ -387,10 +401,14 @@ class DigitApp:
     # --- drawing -------------------------------------------------------------------------------
 
     def caption(self) -> str:
-        best = self.prediction()
+        if not self.readings:
+            return TITLE
+        if all(r.digit is None for r in self.readings):
+            return f"{TITLE} - not a digit"
         if len(self.readings) > 1:
             return f"{TITLE} - {self.number()}"
-        return TITLE if best is None else f"{TITLE} - {best[0]} ({best[1]:.1%})"
+        digit, probability = self.prediction()
+        return f"{TITLE} - {digit} ({probability:.1%})"
 
     def render(self, screen: pygame.Surface) -> None:
         screen.blit(self.canvas, (0, 0))
@@ -448,6 +466,9 @@ class DigitApp:
             if self.samples.counts[digit]:
                 taught = self.small_font.render(f"{self.samples.counts[digit]} yours", True, STATUS)
                 screen.blit(taught, taught.get_rect(midright=(BAR_LEFT + BAR_WIDTH - 4, top + ROW_HEIGHT // 2)))
+        if best is not None and best[0] is None:  # no row is green: a large ? says none of them
+            mark = self.huge_font.render(NOT_A_DIGIT_MARK, True, RED)
+            screen.blit(mark, mark.get_rect(center=NOT_A_DIGIT_CENTRE))
 
     def _render_status(self, screen: pygame.Surface) -> None:
         label = self.small_font.render(self.status, True, STATUS)

@@ -13,7 +13,8 @@ read in one batch. Reported per source and gap: segmentation right (the right nu
 with exactly its own strokes), whole numbers right, what single-digit accuracy predicts for whole
 numbers (every digit of the number read right when read alone, its own strokes only), and the digits
 read right in the numbers segmented right, next to all the digits read right alone, and how the
-others went wrong (two digits merged, one split, or strokes given to the wrong digit). Last, each
+others went wrong (two digits merged, one split, or strokes given to the wrong digit). A digit the
+app takes for something else (`non_digits.read`: not a digit) counts as read wrong. Last, each
 real pen digit is written alone, as `drawn_digits.py --digits pen` writes it: how many the app splits.
 """
 
@@ -28,6 +29,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ink import as_mouse_points, load_pen_digits, pen_skeleton, replay_as_mouse  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_mnist, load_model, probabilities  # noqa: E402
+from non_digits import read as read_probabilities  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input, read_digits  # noqa: E402
 
 HEIGHTS = (80, 300)  # px: a digit's height, before a long number is shrunk to fit the canvas
@@ -136,9 +138,9 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
             truth.append(list(range(first, first + len(digit))))
             first += len(digit)
         readings = read_digits(model, strokes)
-        groups, read = [r.strokes for r in readings], [int(r.probs.argmax()) for r in readings]
+        groups, read = [r.strokes for r in readings], [r.digit for r in readings]  # None: not a digit
         right_split = groups == truth
-        alone = [probabilities(model, model_input([strokes[i] for i in group]))[0].argmax() == label
+        alone = [read_probabilities(probabilities(model, model_input([strokes[i] for i in group]))[0]) == label
                  for group, label in zip(truth, labels, strict=True)]
         seg += right_split
         merged, split = merged + (len(groups) < n), split + (len(groups) > n)
@@ -164,8 +166,8 @@ def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:
         readings = read_digits(model, strokes)
         split += len(readings) != 1
         split_labels[character["label"]] += len(readings) != 1
-        right += len(readings) == 1 and readings[0].probs.argmax() == character["label"]
-        whole_right += probabilities(model, model_input(strokes))[0].argmax() == character["label"]
+        right += len(readings) == 1 and readings[0].digit == character["label"]
+        whole_right += read_probabilities(probabilities(model, model_input(strokes))[0]) == character["label"]
     n = len(characters)
     by_label = ", ".join(f"{count} {label}s" for label, count in sorted(split_labels.items()) if count)
     return (f"{n:,} real pen digits written alone: {split} ({split / n:.2%}) split into several ({by_label}),"

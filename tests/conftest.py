@@ -47,6 +47,12 @@ def pen_digits() -> str | None:
 
 
 @pytest.fixture(scope="session")
+def doodles() -> str | None:
+    """Real doodles that are not digits (CI: the Quick, Draw! sample in ../shared/quickdraw), from $DOODLES."""
+    return os.environ.get("DOODLES")
+
+
+@pytest.fixture(scope="session")
 def mnist_test(mnist_root):
     return load_mnist(mnist_root, train=False)
 

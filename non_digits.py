@@ -1,0 +1,207 @@
+"""Not a digit: the rule that tells a digit from anything else drawn, and the drawings that teach it.
+
+The network has ten outputs and no eleventh for "none of them". It is trained to spread its
+probability evenly over the ten on drawings that are not digits (Outlier Exposure, Hendrycks et
+al. 2019), so a drawing whose top probability stays below NOT_A_DIGIT_BELOW is "not a digit"
+(`read`). Those drawings are made up here, from nothing a user has to download: scribbles,
+spirals, shapes, doodles and faces, dashes and crosses, letters and signs drawn from fonts
+(`make_non_digits`), each drawn as the training digits redrawn as pen paths are.
+"""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw, ImageFont
+
+from ink import IMAGE_SIZE, draw_skeleton, preprocess, skeleton_pixels
+
+# A drawing is a digit when the network's top probability reaches this; chosen on the development
+# samples by `benchmarks/not_a_digit.py` (about 1% of real pen digits below it), never on MNIST test.
+NOT_A_DIGIT_BELOW = 0.5
+
+
+def is_digit(probabilities: np.ndarray) -> np.ndarray:
+    """Whether each drawing is a digit, from its 10 probabilities (the last axis)."""
+    return np.asarray(probabilities).max(axis=-1) >= NOT_A_DIGIT_BELOW
+
+
+def read(probabilities: np.ndarray) -> int | None:
+    """The digit a drawing's 10 probabilities name, or None when it is not a digit."""
+    return int(np.argmax(probabilities)) if is_digit(probabilities) else None
+
+
+# --- drawings that are not digits, for training -------------------------------------------------
+
+# Letters and signs that no one would take for a digit: not O, o, D (0), l, I, i, J, j, !, t (1), Z, z (2),
+# S, s (5), b, G (6), B (8), g, q (9), nor b, d, e, a written small enough to pass for 6 or 9, nor
+# y, h, Y, + (open 4s).
+LETTERS = "ACEFHKLMNPRTUVWXcfkmnpruvwx#%&@?=*$€£"
+FONT_SIZE = 90
+GLYPH_SIDE = 112  # 28 x SKELETON_SCALE: letters are thinned at the size digits are
+
+
+def _arc(cx: float, cy: float, rx: float, ry: float, start: float, sweep: float, steps: int = 24) -> np.ndarray:
+    angles = start + np.linspace(0, sweep, max(2, round(steps * abs(sweep) / math.tau) + 2))
+    return np.column_stack([cx + rx * np.cos(angles), cy + ry * np.sin(angles)])
+
+
+def _polygon(rng: np.random.Generator, corners: int, step: int = 1) -> np.ndarray:
+    """A closed outline through `corners` points evenly round a circle, taking every `step`-th: a
+    triangle, or with 5 corners and step 2, a star."""
+    angles = rng.uniform(0, math.tau) + np.arange(corners + 1) * step * math.tau / corners
+    return np.column_stack([np.cos(angles), np.sin(angles) * rng.uniform(0.7, 1.3)])
+
+
+def _rectangle(cx: float, cy: float, width: float, height: float) -> np.ndarray:
+    x0, x1, y0, y1 = cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
+    return np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)])
+
+
+def _rotated(strokes: list[np.ndarray], angle: float) -> list[np.ndarray]:
+    rotation = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    return [stroke @ rotation.T for stroke in strokes]
+
+
+def scribble(rng: np.random.Generator) -> list[np.ndarray]:
+    """A hatching back and forth, or a wandering line with many turns: one stroke."""
+    turns = int(rng.integers(6, 14))
+    if rng.random() < 0.5:  # hatching: zigzag between two edges, moving along
+        along = np.linspace(0, 1, turns) + rng.normal(0, 0.03, turns)
+        across = np.where(np.arange(turns) % 2, 1.0, 0.0) + rng.normal(0, 0.08, turns)
+        points = np.column_stack([along * rng.uniform(0.4, 1.5), across])
+        return _rotated([points], rng.uniform(0, math.pi))
+    steps = rng.normal(0, 1, (turns * 4, 2)).cumsum(axis=0)
+    return [steps]
+
+
+def spiral(rng: np.random.Generator) -> list[np.ndarray]:
+    """A spiral of two and a half to four turns, in or out."""
+    turns = rng.uniform(2.5, 4.0)
+    angle = np.linspace(0, turns * math.tau, round(turns * 30))
+    radius = rng.uniform(0, 0.3) + angle
+    points = np.column_stack([radius * np.cos(angle), radius * np.sin(angle) * rng.uniform(0.75, 1.0)])
+    return _rotated([points if rng.random() < 0.5 else points[::-1]], rng.uniform(0, math.tau))
+
+
+def shape(rng: np.random.Generator) -> list[np.ndarray]:
+    """A square, diamond, triangle or star; nothing round enough to be a 0, nor crossed like a slashed one."""
+    kind = rng.integers(3)
+    if kind == 0:
+        outline = _rotated([_rectangle(0, 0, 1, rng.uniform(0.85, 1.15))], rng.choice([0, math.pi / 4]))[0]
+    elif kind == 1:
+        outline = _polygon(rng, 3)
+    else:  # a five-pointed star in one stroke
+        outline = _polygon(rng, 5, step=2)
+    return [outline]
+
+
+def _part(rng: np.random.Generator) -> np.ndarray:
+    """One piece of a doodle, somewhere in the unit square: a circle, line, box, arc or zigzag."""
+    cx, cy, size = rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9), rng.uniform(0.2, 0.5)  # none dominates
+    kind = rng.integers(5)
+    if kind == 0:
+        return _arc(cx, cy, size / 2, size / 2 * rng.uniform(0.5, 1.5), rng.uniform(0, math.tau), math.tau)
+    if kind == 1:
+        angle = rng.uniform(0, math.tau)
+        return np.array([(cx, cy), (cx + size * math.cos(angle), cy + size * math.sin(angle))])
+    if kind == 2:
+        return _rectangle(cx, cy, size, size * rng.uniform(0.4, 2.0))
+    if kind == 3:
+        return _arc(cx, cy, size / 2, size / 2, rng.uniform(0, math.tau), rng.uniform(0.5, 1.5) * math.pi)
+    return np.column_stack([cx + np.linspace(0, size, 6), cy + np.where(np.arange(6) % 2, size / 4, 0)])
+
+
+def _dot(rng: np.random.Generator, cx: float, cy: float) -> np.ndarray:
+    """A dot, as a mouse makes one: a press and a tiny move."""
+    return np.array([(cx, cy), (cx + rng.uniform(-0.02, 0.02), cy + rng.uniform(0.005, 0.02))])
+
+
+def face(rng: np.random.Generator) -> list[np.ndarray]:
+    """A head with eyes and a mouth, and sometimes ears: what an oval with things in it often is."""
+    squash = rng.uniform(0.8, 1.2)
+    strokes = [_arc(0.5, 0.5, 0.45, 0.45 * squash, rng.uniform(0, math.tau), math.tau)]
+    eye_y, eye_dx = rng.uniform(0.3, 0.45), rng.uniform(0.12, 0.2)
+    strokes += [_dot(rng, 0.5 - eye_dx, eye_y), _dot(rng, 0.5 + eye_dx, eye_y)]
+    smile = rng.uniform(0.15, 0.3)
+    mouth_y, mouth_height = rng.uniform(0.5, 0.6), smile * rng.uniform(0.3, 0.8)
+    strokes.append(_arc(0.5, mouth_y, smile, mouth_height, 0.15 * math.pi, 0.7 * math.pi))
+    if rng.random() < 0.5:  # ears
+        ears = ((0.05, math.pi / 2), (0.95, -math.pi / 2))
+        strokes += [_arc(side, 0.5, 0.08, 0.12, turn, math.pi) for side, turn in ears]
+    return strokes
+
+
+def doodle(rng: np.random.Generator) -> list[np.ndarray]:
+    """Three to eight pieces and a few dots drawn one after the other, as a quick drawing of a thing is;
+    now and then a face."""
+    if rng.random() < 0.25:
+        return face(rng)
+    parts = [_part(rng) for _ in range(int(rng.integers(3, 9)))]
+    return parts + [_dot(rng, *rng.uniform(0.1, 0.9, 2)) for _ in range(int(rng.integers(0, 4)))]
+
+
+def dashes(rng: np.random.Generator) -> list[np.ndarray]:
+    """A level dash, an equals sign, a plus or an x."""
+    tilt = rng.uniform(-0.25, 0.25)
+    dash = np.array([(0, 0), (1, math.tan(tilt))])
+    kind = rng.integers(4)
+    if kind == 0:
+        return [dash]
+    if kind == 1:
+        return [dash, dash + (rng.uniform(-0.1, 0.1), rng.uniform(0.2, 0.4))]
+    if kind == 2:
+        return [dash, np.array([(0.5, -0.5), (0.5 + rng.uniform(-0.1, 0.1), 0.5)])]
+    return [np.array([(0, 0), (1, 1)]), np.array([(1, 0), (0, 1)])]
+
+
+STROKE_MAKERS = (scribble, spiral, shape, doodle, dashes)
+
+
+def drawn(strokes: list[np.ndarray], rng: np.random.Generator) -> torch.Tensor:
+    """Strokes unevenly stretched, wobbled and slanted a little, drawn as the training digits redrawn
+    as pen paths are (`ink.draw_skeleton`), so that how a drawing was rendered tells nothing: (1, 1, 28, 28)."""
+    stretch = np.array([rng.uniform(0.85, 1.15), 1.0])
+    shear = rng.uniform(-0.3, 0.3)
+    points = []
+    for stroke in strokes:
+        stroke = np.asarray(stroke, dtype=np.float64) * stretch
+        stroke = stroke + rng.normal(0, 0.01, stroke.shape) * np.ptp(stroke, axis=0).max()
+        stroke[:, 0] += shear * stroke[:, 1]
+        points.append(stroke)
+    every = np.concatenate(points)
+    low, size = every.min(axis=0), max(float(np.ptp(every, axis=0).max()), 1e-9)
+    return draw_skeleton(np.empty((0, 2), dtype=int), [(stroke - low) / size * GLYPH_SIDE for stroke in points])
+
+
+def _fonts() -> list[ImageFont.FreeTypeFont]:
+    """Two fonts every install has: Pillow's own and Pygame's."""
+    import pygame  # imported here: only training needs its font file
+
+    pygame_font = Path(pygame.__file__).parent / pygame.font.get_default_font()
+    return [ImageFont.load_default(FONT_SIZE), ImageFont.truetype(str(pygame_font), FONT_SIZE)]
+
+
+def letter(rng: np.random.Generator, fonts: list[ImageFont.FreeTypeFont]) -> torch.Tensor:
+    """A letter or sign from a font, slanted and turned a little, redrawn along its skeleton with the app's pen."""
+    glyph = Image.new("L", (GLYPH_SIDE * 2, GLYPH_SIDE * 2))
+    ImageDraw.Draw(glyph).text((GLYPH_SIDE, GLYPH_SIDE), str(rng.choice(list(LETTERS))), fill=255,
+                               font=fonts[rng.integers(len(fonts))], anchor="mm")
+    shear = rng.uniform(-0.35, 0.35)
+    glyph = glyph.transform(glyph.size, Image.Transform.AFFINE, (1, shear, -shear * GLYPH_SIDE, 0, 1, 0),
+                            Image.Resampling.BILINEAR).rotate(rng.uniform(-10, 10), Image.Resampling.BILINEAR)
+    skeleton = skeleton_pixels(np.asarray(glyph))
+    return draw_skeleton(skeleton) if len(skeleton) else preprocess(np.asarray(glyph))
+
+
+def make_non_digits(count: int, seed: int = 0) -> torch.Tensor:
+    """`count` drawings that are not digits, drawn as the training digits redrawn as pen paths are:
+    (count, 1, 28, 28) in [0, 1]. The kinds take turns: scribbles, spirals, shapes, doodles, dashes and
+    crosses, letters and signs."""
+    rng = np.random.default_rng(seed)
+    fonts = _fonts()
+    kinds = len(STROKE_MAKERS) + 1
+    drawings = [drawn(STROKE_MAKERS[i % kinds](rng), rng) if i % kinds < len(STROKE_MAKERS) else letter(rng, fonts)
+                for i in range(count)]
+    return torch.cat(drawings) if drawings else torch.empty(0, 1, IMAGE_SIZE, IMAGE_SIZE)

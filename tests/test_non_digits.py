@@ -1,0 +1,91 @@
+"""non_digits.py: the rule that says "not a digit", and the made-up drawings that teach it."""
+
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import non_digits
+import play
+from model import NOT_A_DIGIT, ImageClassifier, train_step
+from non_digits import is_digit, make_non_digits, read
+
+sys.path.insert(0, str(non_digits.Path(__file__).resolve().parent.parent / "benchmarks"))
+import not_a_digit as benchmark  # noqa: E402
+
+
+def probabilities(top, digit=3):
+    """Ten probabilities summing to 1, `top` on `digit` and the rest shared evenly."""
+    p = np.full(10, (1 - top) / 9)
+    p[digit] = top
+    return p
+
+
+def test_a_clear_winner_is_a_digit_and_an_even_spread_is_not():
+    assert read(probabilities(0.9, digit=7)) == 7
+    assert read(np.full(10, 0.1)) is None
+    assert read(probabilities(non_digits.NOT_A_DIGIT_BELOW)) == 3  # the threshold itself is a digit
+    assert is_digit(np.stack([probabilities(0.95), np.full(10, 0.1)])).tolist() == [True, False]
+
+
+def test_the_app_and_the_benchmark_use_the_one_threshold(monkeypatch):
+    reading = play.Reading([0], np.zeros((28, 28)), probabilities(0.7))
+    for threshold, expected in ((0.6, [False, True]), (0.8, [False, False])):
+        monkeypatch.setattr(non_digits, "NOT_A_DIGIT_BELOW", threshold)
+        assert benchmark.named(np.array([0.3, 0.7])).tolist() == expected
+        assert (reading.digit is not None) == expected[1]
+    assert reading.shown == play.NOT_A_DIGIT_MARK
+
+
+def test_made_up_non_digits_are_inputs_like_any_other_and_repeat_with_their_seed():
+    drawings = make_non_digits(24, seed=1)
+    assert drawings.shape == (24, 1, 28, 28) and drawings.dtype == torch.float32
+    assert drawings.min() >= 0 and drawings.max() <= 1
+    assert (drawings.flatten(1).amax(1) > 0.5).all()  # every one has ink
+    assert torch.equal(drawings, make_non_digits(24, seed=1))
+    assert not torch.equal(drawings, make_non_digits(24, seed=2))
+    assert make_non_digits(0).shape == (0, 1, 28, 28)
+
+
+def test_each_kind_draws_what_it_claims():
+    rng = np.random.default_rng(0)
+    spiral = non_digits.spiral(rng)[0]
+    centre = spiral.mean(axis=0)
+    turning = np.unwrap(np.arctan2(*(spiral - centre).T[::-1]))
+    assert abs(turning[-1] - turning[0]) >= 2.4 * 2 * np.pi  # at least 2.5 turns, give or take the squash
+    square = non_digits._rectangle(0, 0, 1, 1)
+    assert len(square) == 5 and (square[0] == square[-1]).all()  # closed, with four corners
+    star = non_digits._polygon(rng, 5, step=2)
+    assert len(star) == 6 and np.allclose(star[0], star[-1])
+    assert len(non_digits.doodle(rng)) >= 3
+    assert not set(non_digits.LETTERS) & set("OoDlIiJjZzSsbGBgqyh")  # nothing a person reads as a digit
+
+
+def test_training_on_non_digits_spreads_their_probability_evenly():
+    torch.manual_seed(0)
+    model = ImageClassifier()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    drawings = make_non_digits(32, seed=3)
+    digits = torch.zeros(32, 1, 28, 28)
+    digits[:, :, 4:24, 13:15] = 1  # the same bar, a 1, again and again
+    images = torch.cat([drawings, digits])
+    labels = torch.cat([torch.full((32,), NOT_A_DIGIT), torch.ones(32, dtype=torch.long)])
+    for _ in range(30):
+        loss, right = train_step(model, optimizer, images, labels)
+    model.eval()
+    with torch.no_grad():
+        p = torch.softmax(model(images), 1)
+    assert right == 32  # counts the digits only
+    assert p[:32].amax(1).max() < 0.3  # no digit stands out for the non-digits
+    assert p[32:, 1].min() > 0.9
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_a_batch_of_only_digits_or_only_non_digits_trains(count):
+    model = ImageClassifier()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    images = make_non_digits(count, seed=4)
+    for labels in (torch.full((count,), NOT_A_DIGIT), torch.zeros(count, dtype=torch.long)):
+        loss, _ = train_step(model, optimizer, images, labels)
+        assert np.isfinite(loss)
