@@ -34,7 +34,7 @@ from play import BRUSH_RADIUS, CANVAS_SIZE, model_input  # noqa: E402
 
 # Letters a person could read as a digit (O as 0, l as 1, S as 5, B as 8, g as 9, ...): left out.
 DIGIT_LIKE_LETTERS = set("OoDQlIiJjSsZzBbGgq")
-OTHER_THRESHOLDS = (0.3, 0.5, 0.7, 0.9, 0.99)
+OTHER_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 0.99)
 
 
 def top_probabilities(model: torch.nn.Module, images: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
