@@ -5,13 +5,14 @@ import sys
 import numpy as np
 import pytest
 import torch
+from conftest import REPO
 
 import non_digits
 import play
 from model import NOT_A_DIGIT, ImageClassifier, train_step
 from non_digits import is_digit, make_non_digits, read
 
-sys.path.insert(0, str(non_digits.Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 import not_a_digit as benchmark  # noqa: E402
 
 
