@@ -9,7 +9,9 @@ extent of the strokes just before it:
   - clear of them: a new digit;
   - in between (a 4's stem written beside its bar, a neighbour written close): the network settles
     it. Every way of grouping such strokes into digits is read, and the way whose digits are together
-    most probable wins; a digit much wider than tall, or much shorter than the line, is unlikely.
+    most probable wins; a digit much wider than tall, or much shorter than the line, is unlikely, and
+    so is one made of two strokes that are each about as tall as the line (a 1 written close to its
+    neighbour: the network reads many such pairs as one digit more surely than as two).
 Dots and ticks join the digit they are on. The digits are then ordered left to right.
 
 `benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
@@ -36,6 +38,10 @@ JOIN_OVERLAP = 0.5
 WIDE, WIDE_PENALTY = 0.9, 5.0
 # ... and so is a digit shorter than SHORT of the line's height: a piece of a digit.
 SHORT, SHORT_PENALTY = 0.6, 5.0
+# ... and so is a reading that joins units which are each at least TALL of the line's height: two
+# strokes each as tall as a digit are most often two digits (a 1 beside its neighbour), while a digit's
+# second stroke is most often a shorter piece (a bar, a stem below the bar of a 4).
+TALL, TALL_PENALTY = 0.75, 10.0
 # The most units (a stroke and those lying over it) read as one digit.
 MAX_UNITS = 3
 # Strokes in between are read only while they hold fewer mouse points than this (a six-digit number
@@ -208,6 +214,9 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         own_height = height_of(shape, members)
         log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
+        if b - a > 1:
+            second_tallest = sorted(max(height_of(shape, [i]) for i in unit) for unit in chain[a:b])[-2]
+            log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
     cut = [0] * (len(chain) + 1)  # ... and where its last digit starts
     for (a, b), score in sorted(log_p.items(), key=lambda item: item[0][1]):

@@ -611,6 +611,12 @@ def test_a_number_is_read_left_to_right(app, screen, text, height):
     assert play.GREEN in number_row  # the number, large and green, where one digit's preview is
 
 
+@pytest.mark.parametrize("text, gap", [("1o", 0.0), ("10", -0.25), ("71", -0.2), ("111", -0.25)])
+def test_a_1_written_close_to_its_neighbour_stays_a_digit_of_its_own(app, text, gap):
+    write(app, text, gap=gap)  # the pair reads as one 0 or 7 with more confidence than as two digits
+    assert app.number() == text.replace("o", "0")
+
+
 def test_digits_written_out_of_order_still_read_left_to_right(app):
     one, *seven = written("17", 110, 0.3, left=40, top=200)
     for points in seven + [one]:  # the 7 first, then the 1 to its left

@@ -44,6 +44,14 @@ def test_a_stroke_beside_a_digit_joins_it_only_if_the_two_read_more_surely_as_on
     assert split_digits(strokes, two_sure) == [[0], [1]]
 
 
+def test_two_strokes_each_as_tall_as_the_line_are_two_digits_even_when_read_more_surely_as_one():
+    ones = [[(100.0, 100.0), (100.0, 200.0)], [(125.0, 105.0), (125.0, 195.0)]]  # 11, written close
+    one_sure = lambda drawings: [0.99 if len(d) == 2 else 0.9 for d in drawings]  # noqa: E731
+    assert split_digits(ones, one_sure) == [[0], [1]]
+    stem_below_bar = [[(100.0, 100.0), (95.0, 165.0), (140.0, 165.0)], [(145.0, 130.0), (145.0, 200.0)]]
+    assert split_digits(stem_below_bar, one_sure) == [[0, 1]]  # a 4: its bar is shorter than the line
+
+
 def test_two_digits_squeezed_into_one_reading_stay_two_when_that_reading_is_too_wide():
     strokes = written("23", gap=0.0)  # touching: whether they are one digit is read
     assert split_digits(strokes, lambda drawings: [0.99] * len(drawings)) == [[0], [1]]
