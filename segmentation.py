@@ -12,7 +12,9 @@ extent of the strokes just before it:
     most probable wins; a digit much wider than tall, or much shorter than the line, is unlikely, and
     so is one made of two strokes that are each about as tall as the line (a 1 written close to its
     neighbour: the network reads many such pairs as one digit more surely than as two).
-Dots and ticks join the digit they are on. The digits are then ordered left to right.
+Dots and ticks join the digit they are on, and flat pieces written clear of the stroke before them (a
+1's foot, a 3's top, a 5's bar written apart) the digit whose ink they are nearest: no digit is that
+flat. The digits are then ordered left to right.
 
 `benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
 other, and digits broken into pieces that each read as a digit.
@@ -50,6 +52,10 @@ MAX_READ_POINTS = 5000
 # Strokes smaller than this share of the line's height each way are marks (a dot, a tick, a slip of
 # the pen): they never start a digit, but join the one they are on or nearest to.
 MARK = 0.1
+# So are pieces: strokes flatter than PIECE_HEIGHT and narrower than PIECE_WIDTH of the line's height,
+# written clear of the stroke before them (a 1's foot or flag, a 3's top, a 5's bar written apart). No
+# digit is so flat, and read on their own they start a digit that is not there.
+PIECE_HEIGHT, PIECE_WIDTH = 0.3, 0.6
 # Extents narrower than this share of the line's height count as this wide about their middle: a 1's
 # stroke or a 4's stem has almost no width, and must neither be all sliver nor fall between two.
 MIN_WIDTH = 0.15
@@ -154,7 +160,10 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
         return []
     shape = outline(*(points or StrokePoints()).of(strokes))
     height = max(height_of(shape, range(len(strokes))), 1.0)
-    is_mark = (shape.high - shape.low).max(axis=1) < MARK * height
+    size = shape.high - shape.low
+    is_piece = ((size[:, 1] < PIECE_HEIGHT * height) & (size[:, 0] < PIECE_WIDTH * height)
+                & np.array([i > 0 and _gap(shape.extents[i], shape.extents[i - 1]) > 0 for i in range(len(strokes))]))
+    is_mark = (size.max(axis=1) < MARK * height) | is_piece
     if is_mark.all():  # nothing but dots: one digit, however small
         is_mark[:] = False
     marks = np.flatnonzero(is_mark).tolist()
@@ -169,8 +178,13 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
             chain = [unit]
     groups += _read_chain(chain, strokes, confidence, shape, height)
     spans = [np.array([shape.extents[g, 0].min(), shape.extents[g, 1].max()]) for g in groups]
-    for i in marks:  # a dot or a tick belongs to the digit it is on, or the nearest
-        groups[int(np.argmin([_gap(shape.extents[i], span) for span in spans]))].append(i)
+    for i in marks:  # a mark belongs to the digit its ink is nearest, among those near it
+        gaps = np.array([_gap(shape.extents[i], span) for span in spans])
+        near = np.flatnonzero(gaps <= NEAR * height)
+        if len(near) > 1:
+            groups[near[_nearest_by_ink(strokes[i], [groups[k] for k in near], strokes)]].append(i)
+        else:
+            groups[int(np.argmin(gaps))].append(i)
     order = np.argsort([span.mean() for span in spans], kind="stable")
     return [sorted(groups[k]) for k in order]
 
@@ -227,6 +241,17 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         groups.insert(0, sum(chain[cut[b]:b], []))
         b = cut[b]
     return groups
+
+
+def _nearest_by_ink(piece: Sequence, groups: list[list[int]], strokes: Strokes) -> int:
+    """The group whose ink comes nearest to the piece's: a flag or a foot lies closer to its own stem
+    than to a neighbour whose extent it reaches under."""
+    points = _as_array(piece)
+
+    def distance(stroke: Sequence) -> float:
+        return float(np.linalg.norm(points[:, None] - _as_array(stroke)[None], axis=2).min())
+
+    return int(np.argmin([min(distance(strokes[j]) for j in group) for group in groups]))
 
 
 def _gap(a: np.ndarray, b: np.ndarray) -> float:

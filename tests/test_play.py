@@ -617,6 +617,15 @@ def test_a_1_written_close_to_its_neighbour_stays_a_digit_of_its_own(app, text, 
     assert app.number() == text.replace("o", "0")
 
 
+def test_a_5_whose_bar_is_written_apart_reads_as_one_digit(app):
+    one, five_body, _ = written("15", 110, 0.3, left=40, top=200)
+    right = max(x for x, _ in five_body)
+    bar_apart = [(right + 44, 200), (right + 83, 202)]  # 0.4 of the height clear of the body
+    for points in (one, five_body, bar_apart):
+        stroke(app, [(round(x), round(y)) for x, y in points])
+    assert app.number() == "15"
+
+
 def test_digits_written_out_of_order_still_read_left_to_right(app):
     one, *seven = written("17", 110, 0.3, left=40, top=200)
     for points in seven + [one]:  # the 7 first, then the 1 to its left
