@@ -12,9 +12,9 @@ extent of the strokes just before it:
     most probable wins; a digit much wider than tall, or much shorter than the line, is unlikely, and
     so is one made of two strokes that are each about as tall as the line (a 1 written close to its
     neighbour: the network reads many such pairs as one digit more surely than as two).
-Dots and ticks join the digit they are on, and flat pieces written clear of the stroke before them (a
-1's foot, a 3's top, a 5's bar written apart) the digit whose ink they are nearest: no digit is that
-flat. The digits are then ordered left to right.
+Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
+written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
+nearest. The digits are then ordered left to right.
 
 `benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
 other, and digits broken into pieces that each read as a digit.
@@ -50,7 +50,7 @@ MAX_UNITS = 3
 # holds about 3,000): a long scribble is not a number, and reading it every way would stall the app.
 MAX_READ_POINTS = 5000
 # Strokes smaller than this share of the line's height each way are marks (a dot, a tick, a slip of
-# the pen): they never start a digit, but join the one they are on or nearest to.
+# the pen): they never start a digit, but join the digit near them whose ink is nearest.
 MARK = 0.1
 # So are pieces: strokes flatter than PIECE_HEIGHT and narrower than PIECE_WIDTH of the line's height,
 # written clear of the stroke before them (a 1's foot or flag, a 3's top, a 5's bar written apart). No
@@ -160,10 +160,7 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
         return []
     shape = outline(*(points or StrokePoints()).of(strokes))
     height = max(height_of(shape, range(len(strokes))), 1.0)
-    size = shape.high - shape.low
-    is_piece = ((size[:, 1] < PIECE_HEIGHT * height) & (size[:, 0] < PIECE_WIDTH * height)
-                & np.array([i > 0 and _gap(shape.extents[i], shape.extents[i - 1]) > 0 for i in range(len(strokes))]))
-    is_mark = (size.max(axis=1) < MARK * height) | is_piece
+    is_mark = ((shape.high - shape.low).max(axis=1) < MARK * height) | _pieces(shape, height)
     if is_mark.all():  # nothing but dots: one digit, however small
         is_mark[:] = False
     marks = np.flatnonzero(is_mark).tolist()
@@ -222,6 +219,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
     drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
     log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
+    stroke_heights = shape.high[:, 1] - shape.low[:, 1]
     for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short
         members = [i for unit in chain[a:b] for i in unit]
         width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
@@ -229,7 +227,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
         if b - a > 1:
-            second_tallest = sorted(max(height_of(shape, [i]) for i in unit) for unit in chain[a:b])[-2]
+            second_tallest = sorted(stroke_heights[unit].max() for unit in chain[a:b])[-2]
             log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
     cut = [0] * (len(chain) + 1)  # ... and where its last digit starts
@@ -243,10 +241,17 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
     return groups
 
 
-def _nearest_by_ink(piece: Sequence, groups: list[list[int]], strokes: Strokes) -> int:
-    """The group whose ink comes nearest to the piece's: a flag or a foot lies closer to its own stem
+def _pieces(shape: Outline, height: float) -> np.ndarray:
+    """Which strokes are flat pieces, written clear of the stroke before them (see PIECE_HEIGHT)."""
+    size = shape.high - shape.low
+    clear = [i > 0 and _gap(shape.extents[i], shape.extents[i - 1]) > 0 for i in range(len(size))]
+    return (size[:, 1] < PIECE_HEIGHT * height) & (size[:, 0] < PIECE_WIDTH * height) & np.array(clear, dtype=bool)
+
+
+def _nearest_by_ink(mark: Sequence, groups: list[list[int]], strokes: Strokes) -> int:
+    """The group whose ink comes nearest to the mark's: a flag or a foot lies closer to its own stem
     than to a neighbour whose extent it reaches under."""
-    points = _as_array(piece)
+    points = _as_array(mark)
 
     def distance(stroke: Sequence) -> float:
         return float(np.linalg.norm(points[:, None] - _as_array(stroke)[None], axis=2).min())
