@@ -158,12 +158,14 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
     """
     if not strokes:
         return []
-    shape = outline(*(points or StrokePoints()).of(strokes))
+    xy, starts = (points or StrokePoints()).of(strokes)
+    shape = outline(xy, starts)
     height = max(height_of(shape, range(len(strokes))), 1.0)
     is_mark = ((shape.high - shape.low).max(axis=1) < MARK * height) | _pieces(shape, height)
     if is_mark.all():  # nothing but dots: one digit, however small
         is_mark[:] = False
     marks = np.flatnonzero(is_mark).tolist()
+    ink = np.split(xy, starts[1:]) if marks else []  # each stroke's points, as converted once above
     units, asks = _units(shape.extents, np.flatnonzero(~is_mark).tolist(), height, confidence is None)
     groups: list[list[int]] = []
     chain = [units[0]]
@@ -179,7 +181,7 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
         gaps = np.array([_gap(shape.extents[i], span) for span in spans])
         near = np.flatnonzero(gaps <= NEAR * height)
         if len(near) > 1:
-            groups[near[_nearest_by_ink(strokes[i], [groups[k] for k in near], strokes)]].append(i)
+            groups[near[_nearest_by_ink(ink[i], [np.concatenate([ink[j] for j in groups[k]]) for k in near])]].append(i)
         else:
             groups[int(np.argmin(gaps))].append(i)
     order = np.argsort([span.mean() for span in spans], kind="stable")
@@ -248,15 +250,10 @@ def _pieces(shape: Outline, height: float) -> np.ndarray:
     return (size[:, 1] < PIECE_HEIGHT * height) & (size[:, 0] < PIECE_WIDTH * height) & np.array(clear, dtype=bool)
 
 
-def _nearest_by_ink(mark: Sequence, groups: list[list[int]], strokes: Strokes) -> int:
-    """The group whose ink comes nearest to the mark's: a flag or a foot lies closer to its own stem
-    than to a neighbour whose extent it reaches under."""
-    points = _as_array(mark)
-
-    def distance(stroke: Sequence) -> float:
-        return float(np.linalg.norm(points[:, None] - _as_array(stroke)[None], axis=2).min())
-
-    return int(np.argmin([min(distance(strokes[j]) for j in group) for group in groups]))
+def _nearest_by_ink(mark: np.ndarray, groups: list[np.ndarray]) -> int:
+    """Which of the groups' points (each (n, 2)) come nearest to the mark's: a flag or a foot lies
+    closer to its own stem than to a neighbour whose extent it reaches under."""
+    return int(np.argmin([np.linalg.norm(mark[:, None] - group[None], axis=2).min() for group in groups]))
 
 
 def _gap(a: np.ndarray, b: np.ndarray) -> float:
