@@ -157,21 +157,25 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
 
 def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:
     """Each real pen digit written alone, as drawn_digits.py --digits pen replays it: how often the app
-    splits it, and how often it reads it right, next to reading the whole drawing as one digit."""
+    splits it (by label, and the writers it splits most: one writer's drawings of several zeros under the
+    label 0 are rightly split), and how often it reads it right, next to reading the whole drawing as one digit."""
     characters = load_pen_digits(path)
     split = right = whole_right = 0
-    split_labels = Counter()
+    split_labels, split_writers = Counter(), Counter()
     for character, strokes in zip(characters, replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed),
                                   strict=True):
         readings = read_digits(model, strokes)
         split += len(readings) != 1
         split_labels[character["label"]] += len(readings) != 1
+        split_writers[character["writer"]] += len(readings) != 1
         right += len(readings) == 1 and readings[0].digit == character["label"]
         whole_right += read_probabilities(probabilities(model, model_input(strokes))[0]) == character["label"]
     n = len(characters)
     by_label = ", ".join(f"{count} {label}s" for label, count in sorted(split_labels.items()) if count)
-    return (f"{n:,} real pen digits written alone: {split} ({split / n:.2%}) split into several ({by_label}),"
-            f" {right / n:.2%} read right; read whole, as one digit, {whole_right / n:.2%}")
+    by_writer = ", ".join(f"{writer} {count}" for writer, count in split_writers.most_common(3) if count > 1)
+    return (f"{n:,} real pen digits written alone: {split} ({split / n:.2%}) split into several ({by_label};"
+            f" most by writer: {by_writer or 'none more than one'}), {right / n:.2%} read right;"
+            f" read whole, as one digit, {whole_right / n:.2%}")
 
 
 def main() -> None:
