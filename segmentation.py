@@ -177,13 +177,8 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
             chain = [unit]
     groups += _read_chain(chain, strokes, confidence, shape, height)
     spans = [np.array([shape.extents[g, 0].min(), shape.extents[g, 1].max()]) for g in groups]
-    for i in marks:  # a mark belongs to the digit its ink is nearest, among those near it
-        gaps = np.array([_gap(shape.extents[i], span) for span in spans])
-        near = np.flatnonzero(gaps <= NEAR * height)
-        if len(near) > 1:
-            groups[near[_nearest_by_ink(ink[i], [np.concatenate([ink[j] for j in groups[k]]) for k in near])]].append(i)
-        else:
-            groups[int(np.argmin(gaps))].append(i)
+    for i in marks:
+        groups[_digit_of_mark(i, groups, spans, shape.extents, ink, height)].append(i)
     order = np.argsort([span.mean() for span in spans], kind="stable")
     return [sorted(groups[k]) for k in order]
 
@@ -250,10 +245,22 @@ def _pieces(shape: Outline, height: float) -> np.ndarray:
     return (size[:, 1] < PIECE_HEIGHT * height) & (size[:, 0] < PIECE_WIDTH * height) & np.array(clear, dtype=bool)
 
 
-def _nearest_by_ink(mark: np.ndarray, groups: list[np.ndarray]) -> int:
-    """Which of the groups' points (each (n, 2)) come nearest to the mark's: a flag or a foot lies
-    closer to its own stem than to a neighbour whose extent it reaches under."""
-    return int(np.argmin([np.linalg.norm(mark[:, None] - group[None], axis=2).min() for group in groups]))
+def _digit_of_mark(mark: int, groups: list[list[int]], spans: list[np.ndarray], extents: np.ndarray,
+                   ink: list[np.ndarray], height: float) -> int:
+    """The digit a mark joins: among the digits near it, the one whose ink comes nearest (a flag or a
+    foot lies closer to its own stem than to a neighbour whose extent it reaches under); else the
+    nearest digit."""
+    gaps = np.array([_gap(extents[mark], span) for span in spans])
+    near = np.flatnonzero(gaps <= NEAR * height)
+    if len(near) < 2:
+        return int(np.argmin(gaps))
+    distances = [_ink_distance(ink[mark], np.concatenate([ink[i] for i in groups[k]])) for k in near]
+    return int(near[np.argmin(distances)])
+
+
+def _ink_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """The distance between the nearest two points of two (n, 2) point arrays."""
+    return float(np.linalg.norm(a[:, None] - b[None], axis=2).min())
 
 
 def _gap(a: np.ndarray, b: np.ndarray) -> float:
