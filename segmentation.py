@@ -108,6 +108,11 @@ class Outline(NamedTuple):
     high: np.ndarray  # largest x and y
     points: np.ndarray  # (n,)
 
+    @property
+    def size(self) -> np.ndarray:
+        """(n, 2): each stroke's width and height."""
+        return self.high - self.low
+
 
 def outline(xy: np.ndarray, starts: np.ndarray) -> Outline:
     """Each stroke's extent, on the writing sheared upright so that a slanted digit no longer reaches
@@ -161,7 +166,7 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
     xy, starts = (points or StrokePoints()).of(strokes)
     shape = outline(xy, starts)
     height = max(height_of(shape, range(len(strokes))), 1.0)
-    is_mark = ((shape.high - shape.low).max(axis=1) < MARK * height) | _pieces(shape, height)
+    is_mark = (shape.size.max(axis=1) < MARK * height) | _pieces(shape, height)
     if is_mark.all():  # nothing but dots: one digit, however small
         is_mark[:] = False
     marks = np.flatnonzero(is_mark).tolist()
@@ -216,7 +221,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
     drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
     log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
-    stroke_heights = shape.high[:, 1] - shape.low[:, 1]
+    stroke_heights = shape.size[:, 1]
     for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short
         members = [i for unit in chain[a:b] for i in unit]
         width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
@@ -240,9 +245,10 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
 
 def _pieces(shape: Outline, height: float) -> np.ndarray:
     """Which strokes are flat pieces, written clear of the stroke before them (see PIECE_HEIGHT)."""
-    size = shape.high - shape.low
-    clear = [i > 0 and _gap(shape.extents[i], shape.extents[i - 1]) > 0 for i in range(len(size))]
-    return (size[:, 1] < PIECE_HEIGHT * height) & (size[:, 0] < PIECE_WIDTH * height) & np.array(clear, dtype=bool)
+    extents, size = shape.extents, shape.size
+    gap_to_previous = np.maximum(extents[1:, 0], extents[:-1, 0]) - np.minimum(extents[1:, 1], extents[:-1, 1])
+    clear = np.concatenate([[False], gap_to_previous > 0])  # as _gap, for every stroke and the one before
+    return (size[:, 1] < PIECE_HEIGHT * height) & (size[:, 0] < PIECE_WIDTH * height) & clear
 
 
 def _digit_of_mark(mark: int, groups: list[list[int]], spans: list[np.ndarray], extents: np.ndarray,
