@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,10 @@ from typing import NamedTuple
 import numpy as np
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
+if __name__ == "__main__":
+    # Ctrl-C while torch loads (a second or more) ends the app at once, as it would any program, not with
+    # a traceback from deep inside torch; main() hands Ctrl-C back to Python before it opens anything.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 import pygame  # noqa: E402
 import torch  # noqa: E402
 
@@ -521,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the digits you teach it are kept (default: %(default)s)")
     parser.add_argument("--image", help="start by reading the digit in this picture (or drop one on the window)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C closes the window first
     try:
         return run_app(args.model, args.save_dir, args.image, args.data_dir)
     except KeyboardInterrupt:  # Ctrl-C in the terminal: quit quietly, whenever it comes

@@ -552,6 +552,21 @@ def test_ctrl_c_in_the_terminal_quits_quietly():
     assert app.returncode == 130 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("after", [0.2, 0.5, 1.0])
+def test_ctrl_c_while_it_starts_quits_quietly(after):
+    """Ctrl-C pressed just after `python play.py`, while torch is still loading, ends it without a traceback."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
+    app = subprocess.Popen([sys.executable, "play.py"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
+    time.sleep(after)
+    app.send_signal(signal.SIGINT)
+    try:
+        _, err = app.communicate(timeout=20)
+    finally:
+        app.kill()
+    assert app.returncode in (130, -signal.SIGINT) and "Traceback" not in err, err
+
+
 def as_from_a_terminal():
     """SIGINT as a shell gives it to a program it starts: not blocked, default action (a child inherits
     both from its parent, whatever the test run did to them)."""
