@@ -9,9 +9,10 @@ extent of the strokes just before it:
   - clear of them: a new digit;
   - in between (a 4's stem written beside its bar, a neighbour written close): the network settles
     it. Every way of grouping such strokes into digits is read, and the way whose digits are together
-    most probable wins; a digit much wider than tall, or much shorter than the line, is unlikely, and
-    so is one made of two strokes that are each about as tall as the line (a 1 written close to its
-    neighbour: the network reads many such pairs as one digit more surely than as two).
+    most probable wins; a digit much wider than tall, much shorter than the line, or made of flat
+    strokes alone (a 1's flag and base without its stem) is unlikely, and so is one made of two
+    strokes that are each about as tall as the line (a 1 written close to its neighbour: the network
+    reads many such pairs as one digit more surely than as two).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest. The digits are then ordered left to right.
@@ -56,6 +57,9 @@ MARK = 0.1
 # written clear of the stroke before them (a 1's foot or flag, a 3's top, a 5's bar written apart). No
 # digit is so flat, and read on their own they start a digit that is not there.
 PIECE_HEIGHT, PIECE_WIDTH = 0.3, 0.6
+# A reading made of such flat strokes alone is unlikely, however tall they stand together: a 1's flag
+# and its base, written after the stem, are not a digit of their own.
+FLAT_PENALTY = 10.0
 # Extents narrower than this share of the line's height count as this wide about their middle: a 1's
 # stroke or a 4's stem has almost no width, and must neither be all sliver nor fall between two.
 MIN_WIDTH = 0.15
@@ -222,12 +226,14 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
     drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
     log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
     stroke_heights = shape.size[:, 1]
-    for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short
+    for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short or flat
         members = [i for unit in chain[a:b] for i in unit]
         width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
         own_height = height_of(shape, members)
         log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
+        if stroke_heights[members].max() < PIECE_HEIGHT * height:
+            log_p[a, b] -= FLAT_PENALTY
         if b - a > 1:
             second_tallest = sorted(stroke_heights[unit].max() for unit in chain[a:b])[-2]
             log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
