@@ -540,31 +540,30 @@ def test_without_a_display_it_exits_1_and_says_why(env, reason):
 # running 20 s after SIGINT; alone, and by hand, it quits every time. Not strict until the cause is found.
 @pytest.mark.xfail(strict=False, raises=subprocess.TimeoutExpired, reason="sporadic hang after SIGINT in full runs")
 def test_ctrl_c_in_the_terminal_quits_quietly():
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
-    app = subprocess.Popen([sys.executable, "play.py"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
-    wait_until_idle(app.pid)  # started and waiting for events (if not, the interrupt must be quiet all the same)
-    app.send_signal(signal.SIGINT)
-    try:
-        _, err = app.communicate(timeout=20)
-    finally:
-        app.kill()  # a hung app must not outlive the test
-    assert app.returncode == 130 and "Traceback" not in err
+    # started and waiting for events (if not, the interrupt must be quiet all the same)
+    returncode, err = interrupt_play(wait_until_idle)
+    assert returncode == 130 and "Traceback" not in err
 
 
 @pytest.mark.parametrize("after", [0.2, 0.5, 1.0])
 def test_ctrl_c_while_it_starts_quits_quietly(after):
     """Ctrl-C pressed just after `python play.py`, while torch is still loading, ends it without a traceback."""
+    returncode, err = interrupt_play(lambda pid: time.sleep(after))
+    assert returncode in (130, -signal.SIGINT) and "Traceback" not in err, err
+
+
+def interrupt_play(wait):
+    """Start `python play.py` as from a terminal, press Ctrl-C once `wait(pid)` returns: its exit code and stderr."""
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
     app = subprocess.Popen([sys.executable, "play.py"], cwd=REPO, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
-    time.sleep(after)
+    wait(app.pid)
     app.send_signal(signal.SIGINT)
     try:
         _, err = app.communicate(timeout=20)
     finally:
-        app.kill()
-    assert app.returncode in (130, -signal.SIGINT) and "Traceback" not in err, err
+        app.kill()  # a hung app must not outlive the test
+    return app.returncode, err
 
 
 def as_from_a_terminal():
