@@ -225,14 +225,14 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
     drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
     log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
-    stroke_heights = shape.size[:, 1]
+    stroke_heights, flat = shape.size[:, 1], _flat(shape, height)
     for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short or flat
         members = [i for unit in chain[a:b] for i in unit]
         width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
         own_height = height_of(shape, members)
         log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
-        if stroke_heights[members].max() < PIECE_HEIGHT * height:
+        if flat[members].all():
             log_p[a, b] -= FLAT_PENALTY
         if b - a > 1:
             second_tallest = sorted(stroke_heights[unit].max() for unit in chain[a:b])[-2]
@@ -251,10 +251,13 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
 
 def _pieces(shape: Outline, height: float) -> np.ndarray:
     """Which strokes are flat pieces, written clear of the stroke before them (see PIECE_HEIGHT)."""
-    extents, size = shape.extents, shape.size
-    gap_to_previous = np.maximum(extents[1:, 0], extents[:-1, 0]) - np.minimum(extents[1:, 1], extents[:-1, 1])
-    clear = np.concatenate([[False], gap_to_previous > 0])  # as _gap, for every stroke and the one before
-    return (size[:, 1] < PIECE_HEIGHT * height) & (size[:, 0] < PIECE_WIDTH * height) & clear
+    clear = np.concatenate([[False], _gap(shape.extents[1:], shape.extents[:-1]) > 0])
+    return _flat(shape, height) & (shape.size[:, 0] < PIECE_WIDTH * height) & clear
+
+
+def _flat(shape: Outline, height: float) -> np.ndarray:
+    """Which strokes are flatter than any digit (see PIECE_HEIGHT)."""
+    return shape.size[:, 1] < PIECE_HEIGHT * height
 
 
 def _digit_of_mark(mark: int, groups: list[list[int]], spans: list[np.ndarray], extents: np.ndarray,
@@ -275,6 +278,6 @@ def _ink_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a[:, None] - b[None], axis=2).min())
 
 
-def _gap(a: np.ndarray, b: np.ndarray) -> float:
-    """The horizontal distance between two extents; 0 or less where they overlap."""
-    return max(a[0], b[0]) - min(a[1], b[1])
+def _gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The horizontal distance between two extents (or two (n, 2) arrays of them); 0 or less where they overlap."""
+    return np.maximum(a[..., 0], b[..., 0]) - np.minimum(a[..., 1], b[..., 1])
