@@ -356,15 +356,21 @@ def test_a_digit_drawn_small_in_a_corner_reads_as_drawn_big(app):
 
 def ellipse(cx, cy, rx, ry, points=40):
     """An oval drawn counter-clockwise from its top, as most people draw a zero."""
-    angles = np.linspace(0, 2 * np.pi, points) - np.pi / 2
-    return [(round(cx - rx * np.cos(a + np.pi / 2)), round(cy + ry * np.sin(a))) for a in angles]
+    angles = np.linspace(0, 2 * np.pi, points)  # from the top, leftwards first (y grows downwards)
+    return [(round(cx - rx * np.sin(a)), round(cy - ry * np.cos(a))) for a in angles]
 
 
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue #9: the shipped model still misreads these slashed zeros")
+def test_ellipse_draws_an_oval_from_its_top_leftwards():
+    points = np.array(ellipse(300, 300, 100, 200))
+    assert tuple(points[0]) == tuple(points[-1]) == (300, 100)
+    assert points[len(points) // 4][0] < 300  # a quarter of the way round: on the left
+    assert np.ptp(points, axis=0) == pytest.approx([200, 400], abs=1)
+    assert abs(points[points[:, 0].argmin()][1] - 300) <= 10  # its leftmost point halfway down, not a diagonal line
+
+
 STYLED = {
-    "slashed zero": pytest.param([ellipse(300, 300, 110, 180), [(200, 470), (400, 130)]], 0, marks=NOT_YET),
-    "slashed zero, one stroke": pytest.param([ellipse(300, 300, 110, 180) + [(210, 470), (400, 130)]], 0,
-                                             marks=NOT_YET),
+    "slashed zero": ([ellipse(300, 300, 110, 180), [(200, 470), (400, 130)]], 0),
+    "slashed zero, one stroke": ([ellipse(300, 300, 110, 180) + [(210, 470), (400, 130)]], 0),
     "flagged one": ([[(230, 200), (320, 90), (320, 510)]], 1),
     "flagged one with a base": ([[(230, 200), (320, 90), (320, 510)], [(230, 510), (410, 510)]], 1),
     "crossed seven": ([[(180, 110), (420, 110), (290, 500)], [(250, 300), (400, 300)]], 7),
