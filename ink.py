@@ -25,6 +25,11 @@ CENTER = 14.0  # ... and its centre of mass at pixel (14, 14), as measured on th
 PEN_RATIO = 0.1  # redrawn pen width / ink size: the app's 60 px brush on a digit the canvas's full 600 px
 PEN_PATH_SIZE = 4 * DIGIT_BOX  # the redrawn path's longer side: 4x the box, so the fit to it anti-aliases
 SHARP_TURN_COS = math.cos(math.radians(30))  # gentler turns leave no visible notch between two segments
+# A drawing wider than tall is read squeezed to square, but never to less than half its width, so a
+# dash stays a dash: people write zeros, and ones with a flag and a base, wider than MNIST's writers
+# did. Chosen on the pen sample (98.59% -> 98.74% read right, zeros 96.1% -> 97.0%) and on MNIST
+# validation digits drawn along their skeletons (99.00% -> 98.96%).
+MOST_SQUEEZE = 0.5
 
 Strokes = Sequence[Sequence[tuple[float, float]]]  # each stroke: the (x, y) points of one press-move-release
 
@@ -87,9 +92,9 @@ def render_strokes(strokes: Strokes, pen_ratio: float = PEN_RATIO) -> np.ndarray
     """A pen path redrawn with a pen as wide, relative to the drawing, as a full-size digit's.
 
     A brush of fixed width makes a digit drawn small fat, its loops filled in; the path the pen took
-    keeps them. The path is scaled so its longer side is PEN_PATH_SIZE px and drawn with a round pen
-    `pen_ratio` of the ink's size. Returns a uint8 image (white ink on black) for `preprocess`; no
-    points give a blank one.
+    keeps them. The path is scaled so its longer side is PEN_PATH_SIZE px (a wide drawing squeezed
+    first, see MOST_SQUEEZE) and drawn with a round pen `pen_ratio` of the ink's size. Returns a
+    uint8 image (white ink on black) for `preprocess`; no points give a blank one.
     """
     return PenPath(pen_ratio).image(strokes)
 
@@ -142,7 +147,7 @@ class PenPath:
         if every:
             every = np.asarray(every, dtype=np.float64).reshape(-1, 2)
             self._low, self._high = every.min(axis=0), every.max(axis=0)
-            self._scale = PEN_PATH_SIZE / max(float((self._high - self._low).max()), 1.0)  # a dot has no size
+            self._scale = PEN_PATH_SIZE * _squeezed(np.maximum(self._high - self._low, 1.0))  # a dot has no size
 
     def _new_points(self, strokes: Strokes) -> dict[int, np.ndarray] | None:
         """The points of each stroke not drawn yet; None if something drawn has changed."""
@@ -200,6 +205,14 @@ class PenPath:
     def _tip(self, pen: ImageDraw.ImageDraw, point: np.ndarray) -> None:
         x, y = point
         pen.ellipse((x - self.radius, y - self.radius, x + self.radius, y + self.radius), fill=255)
+
+
+def _squeezed(size: np.ndarray) -> np.ndarray:
+    """The x and y scales that fit a drawing of this (width, height) into a unit square, read narrower
+    when it is wider than tall (MOST_SQUEEZE)."""
+    width, height = size
+    squeeze = min(max(height / width, MOST_SQUEEZE), 1.0)
+    return np.array([squeeze, 1.0]) / max(width * squeeze, height)
 
 
 # --- MNIST digits redrawn as pen paths, in the writing styles MNIST lacks -----------------------
@@ -293,7 +306,8 @@ def redraw_as_pen(digit: np.ndarray, label: int, rng: np.random.Generator,
 
     Its skeleton is the pen path, with a style stroke added to a share of the classes in
     `style_share`, drawn with a round pen PEN_RATIO of the ink's size and prepared by `preprocess`,
-    exactly as `render_strokes` draws a path from the mouse.
+    as `render_strokes` draws a path from the mouse (though a wide digit is not squeezed: the shipped
+    model was trained without it).
     """
     skeleton = pen_skeleton(digit)
     if not len(skeleton):

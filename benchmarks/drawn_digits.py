@@ -108,11 +108,16 @@ def mnist_drawings(args: argparse.Namespace, rng: np.random.Generator) -> tuple[
     return drawings, labels, np.array(heights)
 
 
+def extent(drawing: Strokes, axis: int) -> float:
+    """The drawing's width (axis 0) or height (axis 1) in px."""
+    return float(np.ptp([point[axis] for stroke in drawing for point in stroke]))
+
+
 def pen_drawings(args: argparse.Namespace) -> tuple[list, torch.Tensor, np.ndarray, list]:
     """Real pen digits replayed as mouse strokes: the strokes, labels, heights and the characters."""
     characters = load_pen_digits(args.pen_data)[: args.limit]
     drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, args.seed)
-    heights = np.array([np.ptp([y for stroke in strokes for _, y in stroke]) for strokes in drawings])
+    heights = np.array([extent(strokes, 1) for strokes in drawings])
     labels = torch.tensor([character["label"] for character in characters])
     return drawings, labels, heights, characters
 
@@ -163,11 +168,13 @@ def main() -> None:
     for name, band in bands + [("all", heights >= 0)]:
         print(accuracy_row(name, band, right))
     if args.digits == "pen":
-        report_pen_styles(labels.numpy(), predicted["app"].numpy(), characters)
+        wide = np.array([extent(strokes, 0) > extent(strokes, 1) for strokes in drawings])
+        report_pen_styles(labels.numpy(), predicted["app"].numpy(), characters, wide)
 
 
-def report_pen_styles(labels: np.ndarray, predicted: np.ndarray, characters: list[dict]) -> None:
-    """The app's accuracy on the pen digits per class, per stroke count, and per class and stroke count."""
+def report_pen_styles(labels: np.ndarray, predicted: np.ndarray, characters: list[dict], wide: np.ndarray) -> None:
+    """The app's accuracy on the pen digits per class, per stroke count, per shape (wider than tall
+    or not, see ink.MOST_SQUEEZE), and per class and stroke count."""
     right = {"app": predicted == labels}
     strokes = np.array([len(character["strokes"]) for character in characters])
     print("\n| digit | digits | app | read as (most often) |")
@@ -181,6 +188,10 @@ def report_pen_styles(labels: np.ndarray, predicted: np.ndarray, characters: lis
     print("| --- | ---: | ---: |")
     for count, mask in [("1", strokes == 1), ("2", strokes == 2), ("3 or more", strokes >= 3)]:
         print(accuracy_row(count, mask, right))
+    print("\n| shape | digits | app |")
+    print("| --- | ---: | ---: |")
+    print(accuracy_row("wider than tall", wide, right))
+    print(accuracy_row("as tall as wide or taller", ~wide, right))
     print("\nStyles by stroke count (a two-stroke 0 is mostly a slashed zero, a two-stroke 1 a flag or base")
     print("drawn apart, a two-stroke 7 a crossed or two-part 7, a two-stroke 5 a separate top bar):")
     print("| digit, strokes | digits | app |")

@@ -10,6 +10,7 @@ from PIL import Image
 from scipy import ndimage
 
 from ink import (
+    MOST_SQUEEZE,
     PEN_PATH_SIZE,
     PEN_RATIO,
     PenPath,
@@ -122,11 +123,33 @@ def test_the_redrawn_pen_is_a_tenth_of_the_ink_size():
     assert thickness / len(columns) == pytest.approx(PEN_RATIO, abs=0.01)
 
 
+def rectangle(width, height):
+    return [[(100, 100), (100 + width, 100), (100 + width, 100 + height), (100, 100 + height), (100, 100)]]
+
+
+def path_box(image):
+    """The width and height of the redrawn path: its ink less the pen's width."""
+    ink = image > 127
+    pen = PEN_RATIO / (1 - PEN_RATIO) * PEN_PATH_SIZE
+    return np.ptp(np.flatnonzero(ink.any(axis=0))) + 1 - pen, np.ptp(np.flatnonzero(ink.any(axis=1))) + 1 - pen
+
+
+@pytest.mark.parametrize("width, height, read_as", [
+    (200, 300, 200 / 300),  # taller than wide: as drawn
+    (300, 200, 1.0),  # wider than tall: squeezed square, as MNIST's writers wrote a wide 0 or a 1 with a base
+    (400, 40, 400 * MOST_SQUEEZE / 40),  # a dash: squeezed no more than MOST_SQUEEZE, so it stays a dash
+])
+def test_a_wide_drawing_is_read_narrower_but_a_dash_stays_a_dash(width, height, read_as):
+    path_width, path_height = path_box(render_strokes(rectangle(width, height)))
+    assert max(path_width, path_height) == pytest.approx(PEN_PATH_SIZE, abs=1.5)
+    assert path_width / path_height == pytest.approx(read_as, rel=0.05)
+
+
 def test_a_sharp_turn_is_round_not_notched():
-    image = render_strokes([[(0, 0), (100, 100), (200, 0)]])  # a V, its tip at the bottom
+    image = render_strokes([[(0, 0), (100, 200), (200, 0)]])  # a V, its tip at the bottom
     scale = PEN_PATH_SIZE / 200
     radius = PEN_RATIO / (1 - PEN_RATIO) * PEN_PATH_SIZE / 2
-    tip_x, tip_y = 100 * scale + radius + 1, 100 * scale + radius + 1
+    tip_x, tip_y = 100 * scale + radius + 1, 200 * scale + radius + 1
     below_tip = np.flatnonzero(image[:, round(tip_x)] > 127).max() - tip_y
     # Square segment ends would stop at the tip and leave a notch under it; a round pen reaches on.
     assert below_tip >= 0.75 * radius
