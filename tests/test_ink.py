@@ -129,8 +129,7 @@ def rectangle(width, height):
 
 def path_box(image):
     """The width and height of the redrawn path: its ink less the pen's width."""
-    ink = image > 127
-    pen = PEN_RATIO / (1 - PEN_RATIO) * PEN_PATH_SIZE
+    ink, pen = image > 127, PenPath().width
     return np.ptp(np.flatnonzero(ink.any(axis=0))) + 1 - pen, np.ptp(np.flatnonzero(ink.any(axis=1))) + 1 - pen
 
 
