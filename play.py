@@ -25,13 +25,12 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 if __name__ == "__main__":
-    # Ctrl-C while torch loads (a second or more) ends the app at once, as it would any program, not with
-    # a traceback from deep inside torch; main() hands Ctrl-C back to Python before it opens anything.
+    # Ctrl-C while numpy and torch load (a second or more) ends the app at once, as it would any program,
+    # not with a traceback from deep inside them; main() hands Ctrl-C back to Python before it opens anything.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import torch  # noqa: E402
 
