@@ -188,11 +188,18 @@ def _process_alive(pid: str) -> bool:
 
 
 @torch.inference_mode()
-def probabilities(model: nn.Module, images: torch.Tensor) -> np.ndarray:
+def probabilities(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> np.ndarray:
     """(N, 10): the class probabilities of each image of a (N, 1, 28, 28) batch, each row summing to 1."""
     device = next(model.parameters()).device
-    logits = model(images.to(device))
-    return torch.softmax(logits.float(), dim=1).cpu().numpy()  # softmax subtracts the max: stable
+    logits = torch.cat([model(batch.to(device)).float() for batch in images.split(batch_size)])
+    return torch.softmax(logits, dim=1).cpu().numpy()  # softmax subtracts the max: stable
+
+
+def view_probabilities(model: nn.Module, views: torch.Tensor) -> np.ndarray:
+    """(N, 10): the class probabilities of N drawings, each the mean over its views, from a
+    (N, V, 1, 28, 28) batch (see ink.READING_VIEWS)."""
+    count, per_drawing = views.shape[:2]
+    return probabilities(model, views.flatten(0, 1)).reshape(count, per_drawing, -1).mean(axis=1)
 
 
 def predict(model: nn.Module, canvas: np.ndarray) -> np.ndarray:

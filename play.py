@@ -35,7 +35,14 @@ import pygame  # noqa: E402
 import torch  # noqa: E402
 
 import ink  # noqa: E402
-from model import DEFAULT_MODEL_PATH, NUM_CLASSES, ModelLoadError, load_model, probabilities  # noqa: E402
+from model import (  # noqa: E402
+    DEFAULT_MODEL_PATH,
+    NUM_CLASSES,
+    ModelLoadError,
+    load_model,
+    probabilities,
+    view_probabilities,
+)
 from non_digits import read as read_probabilities  # noqa: E402
 from personalize import personal_model_path  # noqa: E402
 from segmentation import StrokePoints, split_digits  # noqa: E402
@@ -130,14 +137,21 @@ def on_canvas(pos: tuple[int, int]) -> tuple[int, int]:
     return min(max(pos[0], 0), CANVAS_SIZE - 1), min(max(pos[1], 0), CANVAS_SIZE - 1)
 
 
-def model_input(strokes: ink.Strokes, pen_path: ink.PenPath | None = None) -> torch.Tensor:
-    """The (1, 1, 28, 28) input the model gets for a drawing: its pen path, not the fat brush.
+def model_input(strokes: ink.Strokes, pen_paths: list[ink.PenPath] | None = None) -> torch.Tensor:
+    """The (V, 1, 28, 28) inputs the model gets for a drawing: its pen path, not the fat brush, seen
+    each of the ink.READING_VIEWS ways, as drawn first.
 
     The canvas shows the strokes as drawn; the model reads the path redrawn with a pen that scales
-    with the drawing (ink.render_strokes), so a digit drawn small keeps its open loops. A `pen_path`
-    kept from one call to the next draws only what was added since, so a long drawing reads as fast.
+    with the drawing (ink.render_strokes), so a digit drawn small keeps its open loops. `pen_paths`
+    (from ink.reading_pen_paths) kept from one call to the next draw only what was added since, so a
+    long drawing reads as fast.
     """
-    return ink.preprocess(pen_path.image(strokes) if pen_path else ink.render_strokes(strokes))
+    return torch.cat([ink.preprocess(path.image(strokes)) for path in pen_paths or ink.reading_pen_paths()])
+
+
+def read_drawings(model: torch.nn.Module, drawings: list[ink.Strokes]) -> np.ndarray:
+    """(N, 10): the probabilities of each drawing read as one digit, the app's way."""
+    return view_probabilities(model, torch.stack([model_input(strokes) for strokes in drawings]))
 
 
 class Reading(NamedTuple):
@@ -161,7 +175,7 @@ class Reading(NamedTuple):
 MEMO_SIZE = 1000  # readings kept for reuse: about 3 MB
 
 
-def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[int, ink.PenPath] | None = None,
+def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[int, list[ink.PenPath]] | None = None,
                 memo: dict | None = None, points: StrokePoints | None = None) -> list[Reading]:
     """The digits of a drawing, left to right, each read as a single digit is, in one batch.
 
@@ -175,25 +189,25 @@ def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[in
     if pen_paths is not None:
         for group in groups:
             if group[0] not in pen_paths:
-                pen_paths[group[0]] = ink.PenPath()
+                pen_paths[group[0]] = ink.reading_pen_paths()
     images, probs = read(model, [[strokes[i] for i in group] for group in groups], memo,
                          [pen_paths[group[0]] for group in groups] if pen_paths is not None else None)
     return [Reading(group, image, p) for group, image, p in zip(groups, images, probs, strict=True) if image.any()]
 
 
 def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
-         pen_paths: list[ink.PenPath] | None = None) -> tuple[list[np.ndarray], np.ndarray]:
-    """Each drawing read as one digit: its 28x28 input and (N, 10) probabilities; those in `memo` are
-    not read again."""
+         pen_paths: list[list[ink.PenPath]] | None = None) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each drawing read as one digit: its 28x28 input as drawn and (N, 10) probabilities; those in
+    `memo` are not read again."""
     keys = [tuple((id(stroke), len(stroke), tuple(stroke[0]), tuple(stroke[-1])) for stroke in drawing)
             for drawing in drawings]
     if len(memo) > MEMO_SIZE:
         memo.clear()
     new = [k for k, key in enumerate(keys) if key not in memo]
     if new:
-        inputs = [model_input(drawings[k], pen_paths[k] if pen_paths else None) for k in new]
-        for k, image, p in zip(new, inputs, probabilities(model, torch.cat(inputs)), strict=True):
-            memo[keys[k]] = image[0, 0].numpy(), p
+        inputs = torch.stack([model_input(drawings[k], pen_paths[k] if pen_paths else None) for k in new])
+        for k, views, p in zip(new, inputs, view_probabilities(model, inputs), strict=True):
+            memo[keys[k]] = views[0, 0].numpy(), p
     return [memo[key][0] for key in keys], np.array([memo[key][1] for key in keys]).reshape(-1, NUM_CLASSES)
 
 
@@ -207,7 +221,7 @@ class DigitApp:
         self.save_dir = Path.cwd() if save_dir is None else Path(save_dir)
         self.samples = SampleStore() if samples is None else samples  # the digits the user taught
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
-        self.pen_paths: dict[int, ink.PenPath] = {}  # each digit's redrawn pen path, kept up to date stroke by stroke
+        self.pen_paths: dict[int, list[ink.PenPath]] = {}  # each digit redrawn in its views, stroke by stroke
         self.memo: dict = {}  # what read_digits has read, to be reused while only one digit changes
         self.points = StrokePoints()  # the strokes as segmentation takes them, converted once
         self.readings: list[Reading] = []  # the digits on the canvas, left to right

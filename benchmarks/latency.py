@@ -33,8 +33,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from drawn_digits import original_input, paint, pixels  # noqa: E402
 
-from model import DEFAULT_MODEL_PATH, load_model, predict, probabilities  # noqa: E402
-from play import model_input, read_digits  # noqa: E402
+from model import DEFAULT_MODEL_PATH, load_model, predict  # noqa: E402
+from play import model_input, read_digits, read_drawings  # noqa: E402
 
 SEVEN = [(180, 110), (420, 110), (380, 220), (330, 350), (290, 500)]
 MOUSE_STEP = 4  # px between motion events of a steady hand at 60 Hz
@@ -84,7 +84,7 @@ def main() -> None:
         return torch.softmax(model(ready), 1)
 
     def app():
-        return probabilities(model, model_input(strokes))[0]
+        return read_drawings(model, [strokes])[0]
 
     def canvas_predict():
         return predict(model, image)

@@ -21,7 +21,7 @@ import numpy as np
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import play  # noqa: E402
-from model import DEFAULT_MODEL_PATH, load_model, probabilities  # noqa: E402
+from model import DEFAULT_MODEL_PATH, load_model  # noqa: E402
 
 pygame = play.pygame
 SIZES = (1_000, 10_000, 100_000)
@@ -62,7 +62,7 @@ def time_readings(app: play.DigitApp, calls: int, rng: np.random.Generator) -> t
         app.classify()
         kept.append(time.perf_counter() - start)
         start = time.perf_counter()
-        probabilities(app.model, play.model_input(app.strokes))[0]
+        play.read_drawings(app.model, [app.strokes])[0]
         redrawn.append(time.perf_counter() - start)
     return statistics.median(kept) * 1e3, statistics.median(redrawn) * 1e3
 

@@ -29,20 +29,18 @@ from scipy.stats import rankdata
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import non_digits  # noqa: E402
 from ink import load_pen_digits, replay_as_mouse  # noqa: E402
-from model import DEFAULT_MODEL_PATH, load_mnist, load_model  # noqa: E402
-from play import BRUSH_RADIUS, CANVAS_SIZE, model_input  # noqa: E402
+from model import DEFAULT_MODEL_PATH, load_mnist, load_model, probabilities  # noqa: E402
+from play import BRUSH_RADIUS, CANVAS_SIZE  # noqa: E402
+from play import read_drawings as read_as_the_app  # noqa: E402
 
 # Letters a person could read as a digit (O as 0, l as 1, S as 5, B as 8, g as 9, ...): left out.
 DIGIT_LIKE_LETTERS = set("OoDQlIiJjSsZzBbGgq")
 OTHER_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 0.99)
 
 
-def top_probabilities(model: torch.nn.Module, images: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
-    """Each image's top probability and the digit it belongs to."""
-    with torch.no_grad():
-        probs = torch.cat([torch.softmax(model(batch), 1) for batch in images.split(1000)])
-    top, digit = probs.max(1)
-    return top.numpy(), digit.numpy()
+def top_probabilities(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each drawing's top probability and the digit it belongs to."""
+    return probs.max(1), probs.argmax(1)
 
 
 def named(top: np.ndarray, threshold: float | None = None) -> np.ndarray:
@@ -71,7 +69,7 @@ def draw_curve(curves: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]], path
 
 def read_drawings(model: torch.nn.Module, characters: list[dict], seed: int) -> tuple[np.ndarray, np.ndarray]:
     drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=seed)
-    return top_probabilities(model, torch.cat([model_input(strokes) for strokes in drawings]))
+    return top_probabilities(read_as_the_app(model, drawings))
 
 
 def auroc(positives: np.ndarray, negatives: np.ndarray) -> float:
@@ -106,7 +104,7 @@ def main() -> int:
     non_digit_sets = {"doodles, not digit-like": doodles, "pen letters, not digit-like": letters}
     scores = {name: read_drawings(model, characters, args.seed)[0] for name, characters in non_digit_sets.items()}
     pen_top, pen_digit = read_drawings(model, pen, args.seed)
-    mnist_top, mnist_digit = top_probabilities(model, test_x)
+    mnist_top, mnist_digit = top_probabilities(probabilities(model, test_x))
     pen_right = pen_digit == np.array([c["label"] for c in pen])
     mnist_right = mnist_digit == test_y.numpy()
 

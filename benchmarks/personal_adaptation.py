@@ -52,8 +52,12 @@ def split_writer(labels: list[int], k_most: int, rng: np.random.Generator) -> tu
 
 
 def accuracy(model, features: torch.Tensor, labels: torch.Tensor) -> float:
+    """How many drawings `model` reads right from the (N, V, D) conv features of their V views, the
+    probabilities averaged over the views as the app averages them (ink.READING_VIEWS)."""
     with torch.no_grad():
-        return (torch.cat([model.classify(f) for f in features.split(2000)]).argmax(1) == labels).float().mean().item()
+        logits = torch.cat([model.classify(f) for f in features.flatten(0, 1).split(2000)])
+    read = logits.softmax(1).view(*features.shape[:2], -1).mean(1).argmax(1)
+    return (read == labels).float().mean().item()
 
 
 def main() -> int:
@@ -74,12 +78,13 @@ def main() -> int:
     model = load_model(args.model)
     characters = load_pen_digits(args.pen_data)
     drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=args.seed)
-    features = conv_features(model, torch.cat([model_input(strokes) for strokes in drawings]))
+    views = torch.stack([model_input(strokes) for strokes in drawings])
+    features = conv_features(model, views.flatten(0, 1)).view(*views.shape[:2], -1)
     labels = torch.tensor([c["label"] for c in characters])
     train_x, _ = load_mnist(args.data_root, train=True)
     mnist = mnist_examples(model, train_x, args.mnist_digits, seed=args.seed)
     test_x, test_y = load_mnist(args.data_root, train=False)
-    test_features = conv_features(model, test_x)
+    test_features = conv_features(model, test_x)[:, None]  # a picture has one view
     print(f"shipped model: MNIST test {accuracy(model, test_features, test_y):.2%}")
 
     writers = defaultdict(list)

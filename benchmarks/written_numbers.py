@@ -28,9 +28,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ink import as_mouse_points, load_pen_digits, pen_skeleton, replay_as_mouse  # noqa: E402
-from model import DEFAULT_MODEL_PATH, load_mnist, load_model, probabilities  # noqa: E402
+from model import DEFAULT_MODEL_PATH, load_mnist, load_model  # noqa: E402
 from non_digits import read as read_probabilities  # noqa: E402
-from play import BRUSH_RADIUS, CANVAS_SIZE, model_input, read_digits  # noqa: E402
+from play import BRUSH_RADIUS, CANVAS_SIZE, read_digits, read_drawings  # noqa: E402
 
 HEIGHTS = (80, 300)  # px: a digit's height, before a long number is shrunk to fit the canvas
 GAPS = {"clear": (0.08, 0.6), "slight overlap": (-0.1, 0.08)}  # gap between neighbours / digit height
@@ -140,7 +140,7 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
         readings = read_digits(model, strokes)
         groups, read = [r.strokes for r in readings], [r.digit for r in readings]  # None: not a digit
         right_split = groups == truth
-        alone = [read_probabilities(probabilities(model, model_input([strokes[i] for i in group]))[0]) == label
+        alone = [read_probabilities(read_drawings(model, [[strokes[i] for i in group]])[0]) == label
                  for group, label in zip(truth, labels, strict=True)]
         seg += right_split
         merged, split = merged + (len(groups) < n), split + (len(groups) > n)
@@ -169,7 +169,7 @@ def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:
         split_labels[character["label"]] += len(readings) != 1
         split_writers[character["writer"]] += len(readings) != 1
         right += len(readings) == 1 and readings[0].digit == character["label"]
-        whole_right += read_probabilities(probabilities(model, model_input(strokes))[0]) == character["label"]
+        whole_right += read_probabilities(read_drawings(model, [strokes])[0]) == character["label"]
     n = len(characters)
     by_label = ", ".join(f"{count} {label}s" for label, count in sorted(split_labels.items()) if count)
     by_writer = ", ".join(f"{writer} {count}" for writer, count in split_writers.most_common(3) if count > 1)

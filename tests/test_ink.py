@@ -1,5 +1,6 @@
 """ink.py: turning a drawing, a pen path or an MNIST digit into the model's 28x28 input."""
 
+import math
 import time
 
 import numpy as np
@@ -13,6 +14,7 @@ from ink import (
     MOST_SQUEEZE,
     PEN_PATH_SIZE,
     PEN_RATIO,
+    READING_VIEWS,
     PenPath,
     PictureError,
     load_pen_digits,
@@ -142,6 +144,18 @@ def test_a_wide_drawing_is_read_narrower_but_a_dash_stays_a_dash(width, height, 
     path_width, path_height = path_box(render_strokes(rectangle(width, height)))
     assert max(path_width, path_height) == pytest.approx(PEN_PATH_SIZE, abs=1.5)
     assert path_width / path_height == pytest.approx(read_as, rel=0.05)
+
+
+def test_the_app_reads_a_drawing_as_drawn_turned_and_narrowed():
+    as_drawn, turned, narrower = (PenPath(view=view) for view in READING_VIEWS)
+    tall = rectangle(200, 300)
+    np.testing.assert_array_equal(as_drawn.image(tall), render_strokes(tall))
+    width, height = path_box(narrower.image(tall))
+    assert width / height == pytest.approx(0.85 * 200 / 300, rel=0.05)
+    upright = turned.image([[(100, 100), (100, 400)]])  # a stroke straight down, read leaning: its top to the left
+    ink = np.flatnonzero(upright.max(axis=1) > 127)
+    top, bottom = (np.flatnonzero(upright[row] > 127).mean() for row in (ink[0] + 10, ink[-1] - 10))
+    assert bottom - top == pytest.approx(math.tan(math.radians(8)) * (ink[-1] - ink[0] - 20), abs=2)
 
 
 def test_a_sharp_turn_is_round_not_notched():
@@ -374,12 +388,13 @@ def random_drawing_steps(rng, steps=40):
         yield strokes
 
 
-def test_a_pen_path_kept_up_to_date_is_the_same_as_one_redrawn():
+@pytest.mark.parametrize("view", READING_VIEWS)
+def test_a_pen_path_kept_up_to_date_is_the_same_as_one_redrawn(view):
     rng = np.random.default_rng(0)
     for _ in range(100):
-        kept = PenPath()
+        kept = PenPath(view=view)
         for strokes in random_drawing_steps(rng):
-            np.testing.assert_array_equal(kept.image(strokes), render_strokes(strokes))
+            np.testing.assert_array_equal(kept.image(strokes), PenPath(view=view).image(strokes))
 
 
 def test_a_long_drawing_is_read_as_fast_as_a_short_one():

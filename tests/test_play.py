@@ -678,7 +678,7 @@ def test_a_single_digit_reads_exactly_as_before(app, digit, shipped_model):
     write(app, digit, height=300)
     whole = play.model_input(app.strokes)  # the whole drawing as one digit, the app's way before numbers
     np.testing.assert_array_equal(app.preview, whole[0, 0].numpy())
-    np.testing.assert_allclose(app.probs, play.probabilities(shipped_model, whole)[0], atol=1e-6)
+    np.testing.assert_allclose(app.probs, play.read_drawings(shipped_model, [app.strokes])[0], atol=1e-6)
     assert app.caption().startswith(f"{play.TITLE} - {digit} (")
 
 
