@@ -3,9 +3,10 @@
     python benchmarks/latency.py
 
 Four ways, interleaved call by call so that machine noise hits them alike, medians compared:
-  forward   the bare model on a ready 1x1x28x28 tensor (the floor)
-  app       what play.py does: redraw the pen path (a 7 as the mouse reports it, a point every
-            4 px), model.preprocess, forward, softmax
+  forward   the bare model on a ready 1x1x28x28 tensor (the floor); `views` on as many as the app
+            reads a drawing (ink.READING_VIEWS), in one batch
+  app       what play.py does: redraw the pen path in each view (a 7 as the mouse reports it, a point
+            every 4 px), model.preprocess, forward, softmax, the views' probabilities averaged
   predict   model.predict on the painted 600x600 canvas: crop, fit, centre, forward, softmax
   original  the original app: save the canvas as a PNG, read it back, resize to 28x28, forward
   digit     play.read_digits on the same 7: segmentation, then the app's way, as the app reads now
@@ -33,6 +34,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from drawn_digits import original_input, paint, pixels  # noqa: E402
 
+from ink import READING_VIEWS  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_model, predict  # noqa: E402
 from play import model_input, read_digits, read_drawings  # noqa: E402
 
@@ -76,12 +78,16 @@ def main() -> None:
     scale = NUMBER_HEIGHT / (max(y for _, y in SEVEN) - min(y for _, y in SEVEN))
     number = [mouse_path([(round(20 + k * NUMBER_PITCH + (x - 180) * scale), round(200 + (y - 110) * scale))
                           for x, y in SEVEN]) for k in range(NUMBER_DIGITS)]
-    ready = torch.rand(1, 1, 28, 28)
+    ready, ready_views = torch.rand(1, 1, 28, 28), torch.rand(len(READING_VIEWS), 1, 28, 28)
     png = os.path.join(tempfile.mkdtemp(), "canvas.png")
 
     @torch.inference_mode()
     def forward():
         return torch.softmax(model(ready), 1)
+
+    @torch.inference_mode()
+    def views():
+        return torch.softmax(model(ready_views), 1)
 
     def app():
         return read_drawings(model, [strokes])[0]
@@ -101,8 +107,8 @@ def main() -> None:
     def six_digits():
         return read_digits(model, number)
 
-    ways = {"forward": forward, "app": app, "predict": canvas_predict, "original": original, "digit": digit,
-            "number": six_digits, "live": drawing(model, [], strokes[0]),
+    ways = {"forward": forward, "views": views, "app": app, "predict": canvas_predict, "original": original,
+            "digit": digit, "number": six_digits, "live": drawing(model, [], strokes[0]),
             "live six": drawing(model, number[:-1], number[-1])}
     times = {name: [] for name in ways}
     for i in range(args.calls + 20):  # the first 20 rounds are warm-up
@@ -121,8 +127,9 @@ def main() -> None:
           f"a 7 of {len(strokes[0])} mouse points")
     for name, ms in medians.items():
         print(f"  {name:9} {ms:6.2f} ms  ({ms / medians['forward']:.2f}x the bare forward)")
-    for name in ("app", "predict"):
-        print(f"{name}: preparing the input adds {medians[name] / medians['forward'] - 1:.0%} to the bare forward")
+    print(f"app: preparing the input adds {medians['app'] / medians['views'] - 1:.0%} to the bare forward of its"
+          f" {len(READING_VIEWS)} views")
+    print(f"predict: preparing the input adds {medians['predict'] / medians['forward'] - 1:.0%} to the bare forward")
     print(f"the app's input preparation alone, back to back: {statistics.median(alone) * 1000:.2f} ms")
     print(f"the original's pipeline takes {medians['original'] / medians['app']:.1f}x as long as the app's")
     print(f"reading a {NUMBER_DIGITS}-digit number takes {medians['number'] / medians['digit']:.2f}x as long as one"
