@@ -147,15 +147,17 @@ def test_a_wide_drawing_is_read_narrower_but_a_dash_stays_a_dash(width, height, 
 
 
 def test_the_app_reads_a_drawing_as_drawn_turned_and_narrowed():
+    (_, x_scale), (turn, _) = READING_VIEWS[2], READING_VIEWS[1]
+    assert READING_VIEWS[0] == (0.0, 1.0) and x_scale < 1 and turn < 0
     as_drawn, turned, narrower = (PenPath(view=view) for view in READING_VIEWS)
     tall = rectangle(200, 300)
     np.testing.assert_array_equal(as_drawn.image(tall), render_strokes(tall))
     width, height = path_box(narrower.image(tall))
-    assert width / height == pytest.approx(0.85 * 200 / 300, rel=0.05)
+    assert width / height == pytest.approx(x_scale * 200 / 300, rel=0.05)
     upright = turned.image([[(100, 100), (100, 400)]])  # a stroke straight down, read leaning: its top to the left
     ink = np.flatnonzero(upright.max(axis=1) > 127)
     top, bottom = (np.flatnonzero(upright[row] > 127).mean() for row in (ink[0] + 10, ink[-1] - 10))
-    assert bottom - top == pytest.approx(math.tan(math.radians(8)) * (ink[-1] - ink[0] - 20), abs=2)
+    assert bottom - top == pytest.approx(math.tan(math.radians(-turn)) * (ink[-1] - ink[0] - 20), abs=2)
 
 
 def test_a_sharp_turn_is_round_not_notched():
