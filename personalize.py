@@ -17,6 +17,8 @@ import argparse
 import copy
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +55,15 @@ SHEAR, ASPECT, PEN_RATIOS = 0.25, (0.8, 1.2), (0.08, 0.13)
 Examples = tuple[torch.Tensor, torch.Tensor]  # the conv features of some images, and the 10 probabilities to learn
 
 
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Torch's random numbers (warps, dropout) drawn from `seed` alone, and the caller's left as they
+    were: the same samples always make the same personal model, whatever ran before."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
 def personal_model_path(data_dir: str | Path | None = None) -> Path:
     """Where the personal model lives: the user's data folder, beside the samples it learnt from."""
     return Path(data_dir if data_dir is not None else default_data_dir()) / PERSONAL_MODEL_FILE
@@ -81,7 +92,9 @@ def your_examples(model: nn.Module, samples: list[dict], seed: int = 0) -> Examp
     rng = np.random.default_rng(seed)
     images = torch.cat([renderings(sample["strokes"], RENDERINGS, rng) for sample in samples])
     labels = torch.tensor([sample["label"] for sample in samples]).repeat_interleave(RENDERINGS)
-    return conv_features(model, augment(images)), F.one_hot(labels, NUM_CLASSES).float()
+    with seeded(seed):
+        images = augment(images)
+    return conv_features(model, images), F.one_hot(labels, NUM_CLASSES).float()
 
 
 def mnist_examples(model: nn.Module, images: torch.Tensor, count: int = MNIST_DIGITS, seed: int = 0) -> Examples:
@@ -91,7 +104,9 @@ def mnist_examples(model: nn.Module, images: torch.Tensor, count: int = MNIST_DI
     model did, doubtful digits included: it forgets less than relearning the labels would.
     """
     pick = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:count]
-    features = conv_features(model, augment(images[pick]))
+    with seeded(seed):
+        warped = augment(images[pick])
+    features = conv_features(model, warped)
     with torch.no_grad():
         return features, torch.cat([F.softmax(model.classify(batch), 1) for batch in features.split(500)])
 
@@ -110,17 +125,18 @@ def adapt(model: nn.Module, yours: Examples, mnist: Examples, steps: int = STEPS
     optimizer = torch.optim.SGD(trained, lr=LR, momentum=MOMENTUM)
     generator = torch.Generator().manual_seed(seed)
     personal.dropout.train()  # the dense layers train as they were trained; the conv layers stay as they are
-    for _ in range(steps):
-        mine = torch.randint(len(yours[1]), (yours_per_batch,), generator=generator)
-        theirs = torch.randint(len(mnist[1]), (BATCH_SIZE - yours_per_batch,), generator=generator)
-        features = torch.cat([yours[0][mine], mnist[0][theirs]])
-        targets = torch.cat([yours[1][mine], mnist[1][theirs]])
-        loss = F.cross_entropy(personal.classify(features), targets)
-        if anchor:  # off by default: no work for it then
-            loss = loss + anchor * sum(((w - w0) ** 2).sum() for w, w0 in zip(trained, shipped, strict=True))
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+    with seeded(seed):  # dropout's masks
+        for _ in range(steps):
+            mine = torch.randint(len(yours[1]), (yours_per_batch,), generator=generator)
+            theirs = torch.randint(len(mnist[1]), (BATCH_SIZE - yours_per_batch,), generator=generator)
+            features = torch.cat([yours[0][mine], mnist[0][theirs]])
+            targets = torch.cat([yours[1][mine], mnist[1][theirs]])
+            loss = F.cross_entropy(personal.classify(features), targets)
+            if anchor:  # off by default: no work for it then
+                loss = loss + anchor * sum(((w - w0) ** 2).sum() for w, w0 in zip(trained, shipped, strict=True))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
     return personal.eval()
 
 
@@ -146,7 +162,6 @@ def personalize(data_dir: Path | None, data_root: str, model_path: str | Path) -
         return 1
     counts = np.bincount([sample["label"] for sample in samples], minlength=10)
     print(f"learning {len(samples)} of your digits ({', '.join(f'{d}: {n}' for d, n in enumerate(counts) if n)})")
-    torch.manual_seed(0)
     personal = adapt(model, your_examples(model, samples), mnist_examples(model, images))
     try:
         save_model(personal, target)

@@ -8,8 +8,9 @@ the digits they taught the app (a digit written fewer than k + 1 times gives all
 the same for every k, are read before and after adapting. Reported for every writer with at least
 MIN_HELD_OUT digits held back, and for the WORST writers the shipped model reads worst: accuracy
 before and after, the errors left, writers made worse by more than a point, MNIST test accuracy of
-the adapted models (forgetting) and the time one adaptation takes. One pool of warped MNIST digits
-is shared by all writers here; personalize.py makes one the same way each time it runs.
+the adapted models (forgetting) and the time one adaptation takes. Each writer's model is the one
+personalize.py would make from the same samples: the same pool of warped MNIST digits, the same
+random numbers (personalize.seeded), whichever writers came before.
 """
 
 import argparse
@@ -74,7 +75,6 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    torch.manual_seed(args.seed)
     model = load_model(args.model)
     characters = load_pen_digits(args.pen_data)
     drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=args.seed)
