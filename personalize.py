@@ -4,12 +4,14 @@
     python personalize.py --forget    # delete the personal model: the app reads with the shipped one again
 
 Teach the app first: in play.py, draw a digit and press its key (or click its row); user_samples.py
-keeps the drawing. This renders each kept drawing the way the app reads it, in several pen widths,
-slants and widths, and fine-tunes the dense layers of a copy of the model on them, mixed with three
-times as many MNIST training digits, each to be read as the model read it before, so that it keeps
-reading everyone else's digits. The conv layers stay as trained. It takes about half a minute on a
-2-core CPU and writes personal_model.pt into your data folder, beside your samples; from then on the
-app reads with it and says so in its panel. The shipped MNIST_CUDA_MODEL.pt is never changed.
+keeps the drawing, and from then on the app remembers it (`Remembering`): drawings much like it are
+pulled towards its digit, at once and without training. This renders each kept drawing the way the
+app reads it, in several pen widths, slants and widths, and fine-tunes the dense layers of a copy of
+the model on them, mixed with three times as many MNIST training digits, each to be read as the
+model read it before, so that it keeps reading everyone else's digits. The conv layers stay as
+trained. It takes about half a minute on a 2-core CPU and writes personal_model.pt into your data
+folder, beside your samples; from then on the app reads with it, says so in its panel, and
+remembers only the digits taught since. The shipped MNIST_CUDA_MODEL.pt is never changed.
 `benchmarks/personal_adaptation.py` measures how much it helps, writer by writer.
 """
 
@@ -38,7 +40,7 @@ from model import (
     load_model,
     save_model,
 )
-from user_samples import SampleStore, default_data_dir
+from user_samples import SampleStore, default_data_dir, taught_at
 
 PERSONAL_MODEL_FILE = "personal_model.pt"
 STEPS = 150
@@ -52,6 +54,13 @@ MNIST_DIGITS = 6000  # warped MNIST training digits mixed in, each read as the m
 RENDERINGS = 16  # of each of your drawings: pen widths, slants and widths vary as they do from day to day
 SHEAR, ASPECT, PEN_RATIOS = 0.25, (0.8, 1.2), (0.08, 0.13)
 
+# Remembered at once, before (or without) fine-tuning: a digit you taught pulls the reading of each
+# drawing like it towards its digit, when the two are at least REMEMBER_FROM alike (the cosine of their
+# fc1 features), adding REMEMBER_PULL times the excess to that digit's log-probability. A drawing you
+# corrected is then read as you said, and so are others you write the same way; MNIST digits are
+# rarely that alike (README, "Your personal model": chosen with benchmarks/personal_adaptation.py).
+REMEMBER_FROM, REMEMBER_PULL = 0.7, 30.0
+
 Examples = tuple[torch.Tensor, torch.Tensor]  # the conv features of some images, and the 10 probabilities to learn
 
 
@@ -62,6 +71,49 @@ def seeded(seed: int) -> Iterator[None]:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield
+
+
+class Remembering(nn.Module):
+    """A network that also remembers the drawings you taught it (see REMEMBER_FROM): called as the
+    network is, it gives log-probabilities in place of logits, so softmax reads them the same way."""
+
+    def __init__(self, network: nn.Module) -> None:
+        super().__init__()
+        self.network = network
+        self.register_buffer("memory", torch.zeros(0, network.fc2.in_features))  # each taught view's features
+        self.register_buffer("digits", torch.zeros(0, dtype=torch.long))  # ... and its digit
+
+    @torch.inference_mode()
+    def remember(self, views: torch.Tensor, digits: torch.Tensor) -> None:
+        """Keep taught drawings: their (N, V, 1, 28, 28) views as the app reads them, and their N digits."""
+        embedded = F.normalize(self.network.embed(views.flatten(0, 1)), dim=1)
+        self.memory = torch.cat([self.memory, embedded])
+        self.digits = torch.cat([self.digits, digits.repeat_interleave(views.shape[1])])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classify(self.network.features(x))
+
+    def classify(self, features: torch.Tensor) -> torch.Tensor:
+        """The 10 log-probabilities from the conv features, each digit pulled up by the taught drawing of
+        it most alike (as ImageClassifier.classify, with one fc1 for both)."""
+        net = self.network
+        embedded = net.relu4(net.fc1(features))
+        log_p = F.log_softmax(net.fc2(net.dropout(embedded)), dim=1)
+        if not len(self.digits):
+            return log_p
+        likeness = F.normalize(embedded, dim=1) @ self.memory.T  # (N, taught views)
+        nearest = torch.full_like(log_p, -1.0).scatter_reduce(
+            1, self.digits.expand(len(log_p), -1), likeness, "amax")
+        return log_p + REMEMBER_PULL * (nearest - REMEMBER_FROM).clamp(min=0)
+
+
+def taught_since(samples: list[dict], model_file: Path | None) -> list[dict]:
+    """The samples taught after `model_file` was written (all of them without one): those it has not learnt."""
+    try:
+        made = model_file.stat().st_mtime if model_file is not None else None
+    except OSError:  # gone since it was loaded
+        made = None
+    return samples if made is None else [sample for sample in samples if taught_at(sample) > made]
 
 
 def personal_model_path(data_dir: str | Path | None = None) -> Path:

@@ -3,7 +3,8 @@
     python play.py [--model PATH] [--save-dir DIR] [--data-dir DIR] [--image PICTURE]
 
 It reads with your personal model when personalize.py has made one from the digits you taught it,
-else with the shipped MNIST_CUDA_MODEL.pt; --model picks any other.
+else with the shipped MNIST_CUDA_MODEL.pt; --model picks any other. Either way it remembers the
+digits you taught that the model has not learnt (personalize.Remembering), from the moment you teach them.
 
 Left button draws; Ctrl+Z takes back the last stroke and Ctrl+Y (or Ctrl+Shift+Z) brings it back;
 Ctrl+S saves the drawing; a digit key (or a click on that digit's row) keeps the drawing as your
@@ -44,7 +45,7 @@ from model import (  # noqa: E402
     view_probabilities,
 )
 from non_digits import read as read_probabilities  # noqa: E402
-from personalize import personal_model_path  # noqa: E402
+from personalize import Remembering, personal_model_path, taught_since  # noqa: E402
 from segmentation import StrokePoints, split_digits  # noqa: E402
 from user_samples import SampleStore, default_data_dir  # noqa: E402
 
@@ -216,10 +217,12 @@ class DigitApp:
 
     def __init__(self, model: torch.nn.Module, save_dir: Path | None = None,
                  samples: SampleStore | None = None, personal: bool = False) -> None:
-        self.model = model
         self.personal = personal  # the model is the one personalize.py made from the user's samples
         self.save_dir = Path.cwd() if save_dir is None else Path(save_dir)
         self.samples = SampleStore() if samples is None else samples  # the digits the user taught
+        self.model = Remembering(model)  # ... those the model has not learnt, remembered
+        learnt_by = personal_model_path(self.samples.path.parent) if personal else None
+        self.remember(taught_since(self.samples.read(), learnt_by))
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
         self.pen_paths: dict[int, list[ink.PenPath]] = {}  # each digit redrawn in its views, stroke by stroke
         self.memo: dict = {}  # what read_digits has read, to be reused while only one digit changes
@@ -300,14 +303,23 @@ class DigitApp:
         else:
             shown = self.readings[self.focus].strokes if self.readings else range(len(self.strokes))
             try:
-                self.samples.add([self.strokes[i] for i in shown], digit, None if best is None else best[0])
+                sample = self.samples.add([self.strokes[i] for i in shown], digit, None if best is None else best[0])
             except OSError as error:
                 self.status = f"not kept: {error.strerror or error} ({self.samples.path.parent})"
             else:
+                self.remember([sample])
+                self.memo.clear()  # every reading may change now
+                self.classify()
                 verdict = "confirmed" if best is not None and best[0] == digit else "corrected"
                 self.status = (f"kept as your {digit} ({verdict}): {self.samples.counts[digit]} of {digit}, "
                                f"{sum(self.samples.counts)} in all · python personalize.py learns them")
         self.needs_redraw = True
+
+    def remember(self, samples: list[dict]) -> None:
+        """Read drawings like these as the digits the user taught for them, from now on."""
+        if samples:
+            views = torch.stack([model_input(sample["strokes"]) for sample in samples])
+            self.model.remember(views, torch.tensor([sample["label"] for sample in samples]))
 
     def repaint(self) -> None:
         """Paint the canvas anew from the kept strokes, and read them again."""

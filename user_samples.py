@@ -17,12 +17,14 @@ import json
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 from platformdirs import user_data_path
 
 APP_NAME = "digit-recognizer"
 SAMPLES_FILE = "samples.jsonl"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # a sample's "time": when it was taught, local time with its offset
 
 
 def default_data_dir() -> Path:
@@ -40,7 +42,7 @@ class SampleStore:
 
     def add(self, strokes, label: int, read_as: int | None) -> dict:
         """Append one sample and sync it to disk; raises OSError if it could not be kept."""
-        record = {"label": int(label), "read_as": read_as, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        record = {"label": int(label), "read_as": read_as, "time": time.strftime(TIME_FORMAT),
                   "strokes": [[[int(x), int(y)] for x, y in stroke] for stroke in strokes]}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a+b") as file:
@@ -66,6 +68,14 @@ class SampleStore:
         self.path.unlink(missing_ok=True)
         self.counts = [0] * 10
         return count
+
+
+def taught_at(sample: dict) -> float:
+    """When a sample was taught, in seconds since the epoch; 0 when its record does not say."""
+    try:
+        return datetime.strptime(sample["time"], TIME_FORMAT).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return 0.0
 
 
 def _ends_with_newline(file) -> bool:

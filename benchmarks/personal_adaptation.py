@@ -1,14 +1,16 @@
-"""How much personalize.py helps one writer, and what it costs everyone else.
+"""How much learning a writer's digits helps that writer, and what it costs everyone else.
 
     python benchmarks/personal_adaptation.py --pen-data ../shared/unipen/digits-dev.json.gz --data-root data
 
 Each writer in the pen sample is a simulated user. Their digits are replayed as mouse strokes on the
 app's canvas (as benchmarks/drawn_digits.py does) and k = 1, 3 and 5 of each digit they wrote become
 the digits they taught the app (a digit written fewer than k + 1 times gives all but one); the rest,
-the same for every k, are read before and after adapting. Reported for every writer with at least
-MIN_HELD_OUT digits held back, and for the WORST writers the shipped model reads worst: accuracy
-before and after, the errors left, writers made worse by more than a point, MNIST test accuracy of
-the adapted models (forgetting) and the time one adaptation takes. Each writer's model is the one
+the same for every k, are read before and after the app learns the taught ones, both ways it does:
+remembered (personalize.Remembering: what the app does at once when a digit is taught) and
+fine-tuned (personalize.py). Reported for every writer with at least MIN_HELD_OUT digits held back,
+and for the WORST writers the shipped model reads worst: accuracy before and after, the errors
+left, writers made worse by more than a point, MNIST test accuracy after learning (forgetting) and
+the time one fine-tuning takes. Each writer's fine-tuned model is the one
 personalize.py would make from the same samples: the same pool of warped MNIST digits, the same
 random numbers (personalize.seeded), whichever writers came before.
 """
@@ -30,6 +32,7 @@ from personalize import (  # noqa: E402
     ANCHOR,
     MNIST_DIGITS,
     YOURS_PER_BATCH,
+    Remembering,
     adapt,
     conv_features,
     mnist_examples,
@@ -40,6 +43,7 @@ from play import BRUSH_RADIUS, CANVAS_SIZE, model_input  # noqa: E402
 MIN_HELD_OUT = 10
 WORST = 20
 FORGETTING_K = 3  # MNIST test accuracy is measured after adapting with this many samples per digit
+WAYS = ("remembered", "fine-tuned")  # the app at once (personalize.Remembering), and after personalize.py
 
 
 def split_writer(labels: list[int], k_most: int, rng: np.random.Generator) -> tuple[dict[int, list[int]], list[int]]:
@@ -105,19 +109,23 @@ def main() -> int:
         writer, indices, taught_order, held = row["writer"], row["indices"], row["taught_order"], row["held"]
         for k in args.k:
             taught = [indices[i] for idx in taught_order.values() for i in idx[:k]]
+            remembering = Remembering(model)
+            remembering.remember(views[taught], labels[taught])
             samples = [{"strokes": drawings[i], "label": int(labels[i])} for i in taught]
             started = time.perf_counter()
             yours = your_examples(model, samples, seed=args.seed)
             personal = adapt(model, yours, mnist, anchor=args.anchor, yours_per_batch=args.yours_per_batch,
                              seed=args.seed)
             seconds.append(time.perf_counter() - started)
-            row[k] = accuracy(personal, features[held], labels[held])
-            if k == FORGETTING_K:
-                row["mnist"] = accuracy(personal, test_features, test_y)
+            for way, adapted in zip(WAYS, (remembering, personal), strict=True):
+                row[way, k] = accuracy(adapted, features[held], labels[held])
+                if k == FORGETTING_K:
+                    row[way, "mnist"] = accuracy(adapted, test_features, test_y)
         results.append(row)
         print(f"  {writer:>24}  {len(held):4d} held out  {row['before']:.1%} -> "
-              + "  ".join(f"k={k}: {row[k]:.1%}" for k in args.k)
-              + (f"  MNIST test {row['mnist']:.2%}" if "mnist" in row else ""), flush=True)
+              + "  ".join(f"{way} k={k}: {row[way, k]:.1%}" for way in WAYS for k in args.k)
+              + "".join(f"  MNIST {way} {row[way, 'mnist']:.2%}" for way in WAYS if (way, "mnist") in row),
+              flush=True)
 
     report(results, args.k, seconds)
     return 0
@@ -126,22 +134,24 @@ def main() -> int:
 def report(results: list[dict], ks: list[int], seconds: list[float]) -> None:
     worst = sorted(results, key=lambda r: r["before"])[:WORST]
     print(f"\n{len(results)} writers, {sum(r['held_out'] for r in results):,} held-out digits;"
-          f" one adaptation takes {statistics.median(seconds):.1f} s (median) on this machine")
-    print("| writers | k | accuracy before | after | errors before | after | errors cut | worse by >1 pt |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+          f" one fine-tuning takes {statistics.median(seconds):.1f} s (median) on this machine")
+    print("| writers | how | k | accuracy before | after | errors before | after | errors cut | worse by >1 pt |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, group in [("all", results), (f"worst {len(worst)}", worst)]:
         held = sum(r["held_out"] for r in group)
         errors_before = sum((1 - r["before"]) * r["held_out"] for r in group)
-        for k in ks:
-            errors_after = sum((1 - r[k]) * r["held_out"] for r in group)
-            cut = statistics.mean(1 - (1 - r[k]) / (1 - r["before"]) for r in group if r["before"] < 1)
-            worse = sum(r[k] < r["before"] - 0.01 for r in group)
-            print(f"| {name} | {k} | {1 - errors_before / held:.2%} | {1 - errors_after / held:.2%} "
-                  f"| {errors_before:.0f} | {errors_after:.0f} | {cut:.0%} on average | {worse} |")
-    if "mnist" in results[0]:
-        mnist = [r["mnist"] for r in results]
-        print(f"MNIST test after adapting with k={FORGETTING_K}: median {statistics.median(mnist):.2%},"
-              f" lowest {min(mnist):.2%}")
+        for way in WAYS:
+            for k in ks:
+                errors_after = sum((1 - r[way, k]) * r["held_out"] for r in group)
+                cut = statistics.mean(1 - (1 - r[way, k]) / (1 - r["before"]) for r in group if r["before"] < 1)
+                worse = sum(r[way, k] < r["before"] - 0.01 for r in group)
+                print(f"| {name} | {way} | {k} | {1 - errors_before / held:.2%} | {1 - errors_after / held:.2%} "
+                      f"| {errors_before:.0f} | {errors_after:.0f} | {cut:.0%} on average | {worse} |")
+    for way in WAYS:
+        if (way, "mnist") in results[0]:
+            mnist = [r[way, "mnist"] for r in results]
+            print(f"MNIST test after {way} with k={FORGETTING_K}: median {statistics.median(mnist):.2%},"
+                  f" lowest {min(mnist):.2%}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 from conftest import REPO
@@ -10,7 +11,7 @@ from conftest import REPO
 import personalize
 import play
 from ink import load_pen_digits, replay_as_mouse
-from model import DEFAULT_MODEL_PATH, load_mnist, save_model
+from model import DEFAULT_MODEL_PATH, load_mnist, probabilities, save_model
 from user_samples import SampleStore
 
 WRITER = "uqb/ja_3828"  # a writer of the pen sample whose digits the shipped model misreads (6 of 118 held out)
@@ -118,3 +119,15 @@ def test_the_same_samples_make_the_same_personal_model_whatever_ran_before(shipp
         mnist = personalize.mnist_examples(shipped_model, mnist_test[0], count=200)
         models.append(personalize.adapt(shipped_model, yours, mnist, steps=3))
     assert torch.equal(models[0].fc1.weight, models[1].fc1.weight)
+
+
+def test_remembering_nothing_reads_as_the_network_and_a_taught_drawing_pulls_its_like(shipped_model, mnist_test):
+    images = mnist_test[0][:200]
+    remembering = personalize.Remembering(shipped_model)
+    assert np.allclose(probabilities(remembering, images), probabilities(shipped_model, images), atol=1e-6)
+    seven_with_a_foot = [[(180, 110), (420, 110), (330, 350), (280, 500), (400, 500)]]
+    views = play.model_input(seven_with_a_foot)[None]
+    remembering.remember(views, torch.tensor([2]))
+    assert play.read_drawings(shipped_model, [seven_with_a_foot])[0].argmax() == 7
+    assert play.read_drawings(remembering, [seven_with_a_foot])[0].argmax() == 2
+    assert (probabilities(remembering, images).argmax(1) == mnist_test[1][:200].numpy()).mean() >= 0.99

@@ -253,6 +253,34 @@ def test_a_digit_key_keeps_the_drawing_as_the_users_sample(app, screen):
     assert canvas_pixels(app).any()  # the drawing stays
 
 
+def test_a_correction_is_read_as_taught_at_once_and_after_a_restart(app, screen, shipped_model):
+    two = [(180, 110), (420, 110), (330, 350), (280, 500), (400, 500)]  # a 7 with a foot: this writer's 2
+    stroke(app, two)
+    assert app.prediction()[0] == 7
+    app.handle(digit_key(2))
+    assert app.prediction()[0] == 2
+    restarted = play.DigitApp(shipped_model, samples=app.samples)
+    for drawing, read in ((two, 2), (SEVEN, 7), (ONE, 1)):  # other digits read as before
+        restarted.handle(CLEARS[0])
+        stroke(restarted, drawing)
+        assert restarted.prediction()[0] == read
+
+
+def test_a_personal_model_is_reminded_only_of_digits_taught_after_it(screen, shipped_model, tmp_path):
+    learnt = {"label": 2, "time": "2026-01-01T12:00:00+0000", "strokes": [SEVEN]}
+    since = {"label": 4, "time": "2026-03-01T12:00:00+0000", "strokes": [ONE]}
+    store = play.SampleStore(tmp_path)
+    store.path.write_text(json.dumps(learnt) + "\n" + json.dumps(since) + "\n")
+    personal = play.personal_model_path(tmp_path)
+    personal.write_bytes(b"")  # only its time counts here
+    made = time.mktime((2026, 2, 1, 12, 0, 0, 0, 0, -1))
+    os.utime(personal, (made, made))
+    app = play.DigitApp(shipped_model, samples=store, personal=True)
+    assert app.model.digits.unique().tolist() == [4]  # the 2 is learnt; the 4 taught since is remembered
+    stroke(app, SEVEN)
+    assert app.prediction()[0] == 7
+
+
 def test_a_click_on_a_digits_row_teaches_that_digit(app):
     stroke(app, ONE)
     row = play.ROWS_TOP + 4 * play.ROW_HEIGHT + play.ROW_HEIGHT // 2
@@ -616,7 +644,7 @@ def wait_until_idle(pid, least=3.0, most=30.0):
 
 def test_model_is_warmed_up_before_the_first_stroke(screen, shipped_model):
     inputs = []
-    hook = shipped_model.register_forward_hook(lambda module, args, output: inputs.append(args[0]))
+    hook = shipped_model.conv1.register_forward_hook(lambda module, args, output: inputs.append(args[0]))
     try:
         app = play.DigitApp(shipped_model)
     finally:

@@ -1,11 +1,12 @@
 """user_samples.py: the digits a user taught the app, kept safely in their data folder."""
 
 import json
+import time
 
 import pytest
 from conftest import REPO
 
-from user_samples import SampleStore, default_data_dir, main
+from user_samples import SampleStore, default_data_dir, main, taught_at
 
 SEVEN = [[(180, 110), (420, 110), (290, 500)]]
 
@@ -55,3 +56,9 @@ def test_a_folder_that_cannot_take_samples_raises_oserror_and_reads_as_empty(tmp
     assert store.read() == []
     with pytest.raises(OSError):
         store.add(SEVEN, 7, read_as=None)
+
+
+def test_a_sample_says_when_it_was_taught_or_counts_as_long_ago(tmp_path):
+    sample = SampleStore(tmp_path).add([[(1, 2), (3, 4)]], 5, None)
+    assert abs(taught_at(sample) - time.time()) < 5
+    assert taught_at({"label": 5, "strokes": []}) == taught_at({"time": "yesterday"}) == 0.0
