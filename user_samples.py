@@ -14,6 +14,7 @@ record starts on a line of its own. personalize.py learns them.
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -88,8 +89,19 @@ def _parse(line: bytes) -> dict | None:
         sample = json.loads(line)
     except ValueError:
         return None
-    valid = isinstance(sample, dict) and sample.get("label") in range(10) and isinstance(sample.get("strokes"), list)
+    valid = isinstance(sample, dict) and sample.get("label") in range(10) and _is_pen_path(sample.get("strokes"))
     return sample if valid else None
+
+
+def _is_pen_path(strokes: object) -> bool:
+    """Whether `strokes` is a list of strokes, each a non-empty list of [x, y] points."""
+    return isinstance(strokes, list) and all(
+        isinstance(stroke, list) and stroke and all(map(_is_point, stroke)) for stroke in strokes)
+
+
+def _is_point(point: object) -> bool:
+    return isinstance(point, list) and len(point) == 2 and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in point)
 
 
 def main(argv: list[str] | None = None) -> int:

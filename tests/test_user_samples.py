@@ -62,3 +62,12 @@ def test_a_sample_says_when_it_was_taught_or_counts_as_long_ago(tmp_path):
     sample = SampleStore(tmp_path).add([[(1, 2), (3, 4)]], 5, None)
     assert abs(taught_at(sample) - time.time()) < 5
     assert taught_at({"label": 5, "strokes": []}) == taught_at({"time": "yesterday"}) == 0.0
+
+
+def test_a_record_whose_pen_path_is_not_points_is_skipped(tmp_path):
+    store = SampleStore(tmp_path)
+    store.add(SEVEN, 7, None)
+    broken = [[["a", "b"]], [[]], [[[1, 2, 3]]], [[[1, float("nan")]]], [[[True, 2]]], "strokes"]
+    with open(store.path, "a") as file:
+        file.writelines(json.dumps({"label": 1, "strokes": strokes}) + "\n" for strokes in broken)
+    assert [sample["label"] for sample in store.read()] == [7]
