@@ -60,6 +60,9 @@ SHEAR, ASPECT, PEN_RATIOS = 0.25, (0.8, 1.2), (0.08, 0.13)
 # corrected is then read as you said, and so are others you write the same way; MNIST digits are
 # rarely that alike (README, "Your personal model": chosen with benchmarks/personal_adaptation.py).
 REMEMBER_FROM, REMEMBER_PULL = 0.7, 30.0
+# The app starts remembering the samples taught last, at most this many: each takes about 10 ms to read
+# (its three views drawn and passed through the network), and personalize.py learns them all.
+REMEMBER_AT_START = 100
 
 Examples = tuple[torch.Tensor, torch.Tensor]  # the conv features of some images, and the 10 probabilities to learn
 

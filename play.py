@@ -45,7 +45,7 @@ from model import (  # noqa: E402
     view_probabilities,
 )
 from non_digits import read as read_probabilities  # noqa: E402
-from personalize import Remembering, personal_model_path, taught_since  # noqa: E402
+from personalize import REMEMBER_AT_START, Remembering, personal_model_path, taught_since  # noqa: E402
 from segmentation import StrokePoints, split_digits  # noqa: E402
 from user_samples import SampleStore, default_data_dir  # noqa: E402
 
@@ -222,7 +222,7 @@ class DigitApp:
         self.samples = SampleStore() if samples is None else samples  # the digits the user taught
         self.model = Remembering(model)  # ... those the model has not learnt, remembered
         learnt_by = personal_model_path(self.samples.path.parent) if personal else None
-        self.remember(taught_since(self.samples.read(), learnt_by))
+        self.remember(taught_since(self.samples.read(), learnt_by)[-REMEMBER_AT_START:])
         self.status = HELP  # the line under the drawing: the keys, or what the last save did
         self.pen_paths: dict[int, list[ink.PenPath]] = {}  # each digit redrawn in its views, stroke by stroke
         self.memo: dict = {}  # what read_digits has read, to be reused while only one digit changes

@@ -281,6 +281,15 @@ def test_a_personal_model_is_reminded_only_of_digits_taught_after_it(screen, shi
     assert app.prediction()[0] == 7
 
 
+def test_the_app_starts_remembering_only_the_digits_taught_last(screen, shipped_model, tmp_path, monkeypatch):
+    monkeypatch.setattr(play, "REMEMBER_AT_START", 2)
+    store = play.SampleStore(tmp_path)
+    for digit in (1, 2, 3):
+        store.add([ONE], digit, 1)
+    app = play.DigitApp(shipped_model, samples=store)
+    assert sorted(app.model.digits.unique().tolist()) == [2, 3]
+
+
 def test_a_click_on_a_digits_row_teaches_that_digit(app):
     stroke(app, ONE)
     row = play.ROWS_TOP + 4 * play.ROW_HEIGHT + play.ROW_HEIGHT // 2
