@@ -1,4 +1,4 @@
-"""Regenerate Assets/example_*.png: the real app, driven headless by mouse strokes, saved as shown.
+"""Regenerate Assets/example_*.png: the real app, driven headless by mouse strokes and keys, saved as shown.
 
     python Assets/screenshots.py --data-root data
 
@@ -62,6 +62,8 @@ DRAWINGS = {
 }
 TWO = [arc(300, 210, 110, 160, -35) + [(170, 520), (430, 520)]]
 ZERO = [oval(300, 310, 110, 210)]
+# A 7 with a foot, as some write their 2s: read as 7 until its writer teaches the app it is a 2.
+SEVEN_WITH_A_FOOT = [[(180, 110), (420, 110), (330, 350), (280, 500), (400, 500)]]
 # A number written small enough to fit, digit after digit: the app reads it as one.
 DRAWINGS["number"] = [stroke for digit, left in ((TWO, 30), (ZERO, 170), (TWO, 310), (FOUR, 450))
                       for stroke in shrunk(digit, 0.42, left, 200)]
@@ -113,6 +115,11 @@ def shoot(app: play.DigitApp, screen: pygame.Surface, data_root: str) -> None:
     print(f"{photo.relative_to(ROOT)}: MNIST test digit {PHOTOGRAPHED}, a {labels[PHOTOGRAPHED]}")
     app.show_picture(photo)
     save(app, screen, "example_photo.png")
+    app.clear()  # last: what it is taught here stays for the rest of the session
+    draw(app, SEVEN_WITH_A_FOOT)
+    save(app, screen, "example_teach_before.png")
+    app.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_2, mod=0, unicode="2"))
+    save(app, screen, "example_teach_after.png")
 
 
 def save(app: play.DigitApp, screen: pygame.Surface, name: str) -> None:
