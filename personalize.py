@@ -86,7 +86,7 @@ class Remembering(nn.Module):
         self.register_buffer("memory", torch.zeros(0, network.fc2.in_features))  # each taught view's features
         self.register_buffer("digits", torch.zeros(0, dtype=torch.long))  # ... and its digit
 
-    @torch.inference_mode()
+    @torch.no_grad()  # not inference_mode: the memory must stay usable wherever the network is
     def remember(self, views: torch.Tensor, digits: torch.Tensor) -> None:
         """Keep taught drawings: their (N, V, 1, 28, 28) views as the app reads them, and their N digits."""
         embedded = F.normalize(self.network.embed(views.flatten(0, 1)), dim=1)

@@ -131,3 +131,11 @@ def test_remembering_nothing_reads_as_the_network_and_a_taught_drawing_pulls_its
     assert play.read_drawings(shipped_model, [seven_with_a_foot])[0].argmax() == 7
     assert play.read_drawings(remembering, [seven_with_a_foot])[0].argmax() == 2
     assert (probabilities(remembering, images).argmax(1) == mnist_test[1][:200].numpy()).mean() >= 0.99
+
+
+def test_what_is_remembered_can_be_read_where_gradients_are_taken(shipped_model):
+    remembering = personalize.Remembering(shipped_model)
+    remembering.remember(play.model_input([[(300, 80), (300, 520)]])[None], torch.tensor([1]))
+    features = shipped_model.features(torch.rand(2, 1, 28, 28)).detach().requires_grad_()
+    remembering.classify(features).sum().backward()  # inference tensors in the memory could not be
+    assert features.grad is not None
