@@ -311,8 +311,8 @@ class DigitApp:
                 self.memo.clear()  # every reading may change now
                 self.classify()
                 verdict = "confirmed" if best is not None and best[0] == digit else "corrected"
-                self.status = (f"kept as your {digit} ({verdict}): {self.samples.counts[digit]} of {digit}, "
-                               f"{sum(self.samples.counts)} in all · python personalize.py learns them")
+                self.status = (f"kept as your {digit} ({verdict}) and remembered: {self.samples.counts[digit]} of "
+                               f"{digit}, {sum(self.samples.counts)} in all")
         self.needs_redraw = True
 
     def remember(self, samples: list[dict]) -> None:

@@ -9,7 +9,8 @@ sample: its pen path, the digit, what the app had read and when. Samples live in
 user data folder (e.g. ~/.local/share/digit-recognizer on Linux), never in the repository, one JSON
 record a line in an append-only file. Each record is flushed and synced to disk before the app
 says it is saved; a record torn by a crash mid-write is skipped when the file is read, and the next
-record starts on a line of its own. personalize.py learns them.
+record starts on a line of its own, as does a record whose pen path is not points. The app remembers
+them (personalize.Remembering) and personalize.py learns them.
 """
 
 import argparse
