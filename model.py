@@ -49,11 +49,15 @@ class ImageClassifier(nn.Module):
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
         """The 128-d fc1 features of a batch of (N, 1, 28, 28) images."""
-        return self.relu4(self.fc1(self.features(x)))
+        return self.dense_features(self.features(x))
+
+    def dense_features(self, features: torch.Tensor) -> torch.Tensor:
+        """The 128-d fc1 features from the conv features."""
+        return self.relu4(self.fc1(features))
 
     def classify(self, features: torch.Tensor) -> torch.Tensor:
         """The 10 logits from the conv features: the dense layers alone."""
-        return self.fc2(self.dropout(self.relu4(self.fc1(features))))
+        return self.fc2(self.dropout(self.dense_features(features)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classify(self.features(x))

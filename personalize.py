@@ -100,7 +100,7 @@ class Remembering(nn.Module):
         """The 10 log-probabilities from the conv features, each digit pulled up by the taught drawing of
         it most alike (as ImageClassifier.classify, with one fc1 for both)."""
         net = self.network
-        embedded = net.relu4(net.fc1(features))
+        embedded = net.dense_features(features)
         log_p = F.log_softmax(net.fc2(net.dropout(embedded)), dim=1)
         if not len(self.digits):
             return log_p
