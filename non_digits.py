@@ -6,9 +6,14 @@ al. 2019), so a drawing whose top probability stays below NOT_A_DIGIT_BELOW is "
 (`read`). Those drawings are made up here, from nothing a user has to download: scribbles,
 spirals, shapes, doodles and faces, dashes and crosses, letters and signs drawn from fonts
 (`make_non_digits`), each drawn as the training digits redrawn as pen paths are.
+
+The pen path tells more: no digit is written in more than three parts (a 4 or a 5 in two, a crossed
+7 in three), while a doodle of a house, a face or a cat takes many. So a drawing written in more than
+MOST_PARTS parts is not a digit either, whatever the network reads (`parts`).
 """
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +21,7 @@ import torch
 from PIL import Image, ImageDraw, ImageFont
 
 from ink import IMAGE_SIZE, draw_skeleton, preprocess, skeleton_pixels
+from segmentation import MARK
 
 # A drawing is a digit when the network names one digit at least as likely as all the others together.
 # Measured on the development samples by `benchmarks/not_a_digit.py`, never chosen on MNIST test: the
@@ -23,14 +29,60 @@ from ink import IMAGE_SIZE, draw_skeleton, preprocess, skeleton_pixels
 NOT_A_DIGIT_BELOW = 0.5
 
 
-def is_digit(probabilities: np.ndarray) -> np.ndarray:
-    """Whether each drawing is a digit, from its 10 probabilities (the last axis)."""
-    return np.asarray(probabilities).max(axis=-1) >= NOT_A_DIGIT_BELOW
+# A digit is written in at most this many parts: of the real pen digits one in 5,307 takes more (four
+# zeros side by side under one label), of the doodles not flagged digit-like 49%. Measured on the
+# development samples by `benchmarks/not_a_digit.py`. A stroke smaller than segmentation.MARK of the
+# drawing's size is a mark (a dot, a tick, a slip of the pen), not a part.
+MOST_PARTS = 3
+# Nor is a stroke that goes over the ink drawn before it (a retouch, a line drawn twice): a part has at
+# least NEW_INK of its length more than 1/GRID of the drawing's size from earlier ink.
+NEW_INK, GRID = 0.3, 40
 
 
-def read(probabilities: np.ndarray) -> int | None:
+def digit_score(probabilities: np.ndarray, parts: np.ndarray | int = 1) -> np.ndarray:
+    """How surely each drawing is a digit, from its 10 probabilities (the last axis) and the number of
+    parts it was written in (`parts`; 1 for a picture, which has no pen path): its top probability, or 0
+    when written in more than MOST_PARTS parts."""
+    return np.where(np.asarray(parts) <= MOST_PARTS, np.asarray(probabilities).max(axis=-1), 0.0)
+
+
+def is_digit(probabilities: np.ndarray, parts: np.ndarray | int = 1) -> np.ndarray:
+    """Whether each drawing is a digit (see digit_score)."""
+    return digit_score(probabilities, parts) >= NOT_A_DIGIT_BELOW
+
+
+def read(probabilities: np.ndarray, parts: int = 1) -> int | None:
     """The digit a drawing's 10 probabilities name, or None when it is not a digit."""
-    return int(np.argmax(probabilities)) if is_digit(probabilities) else None
+    return int(np.argmax(probabilities)) if is_digit(probabilities, parts) else None
+
+
+def parts(strokes: Sequence[Sequence]) -> int:
+    """How many parts a drawing was written in: its strokes in the order drawn, leaving out marks
+    (see MOST_PARTS) and strokes that go over the ink before them (see NEW_INK)."""
+    arrays = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes if len(stroke)]
+    if not arrays:
+        return 0
+    points = np.concatenate(arrays)
+    low, size = points.min(axis=0), max(np.ptp(points, axis=0).max(), 1.0)
+    near_ink = np.zeros((GRID + 3, GRID + 3), dtype=bool)  # cells within one cell of the ink so far
+    count = 0
+    for stroke in arrays:
+        cells = np.floor((_dense(stroke, size / GRID / 2) - low) / size * GRID).astype(int) + 1
+        if np.ptp(stroke, axis=0).max() >= MARK * size and (~near_ink[cells[:, 0], cells[:, 1]]).mean() >= NEW_INK:
+            count += 1
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                near_ink[cells[:, 0] + dx, cells[:, 1] + dy] = True
+    return count
+
+
+def _dense(stroke: np.ndarray, step: float) -> np.ndarray:
+    """The stroke's points with more put in between, at most `step` apart: a mouse's points can be far apart."""
+    steps = np.maximum(np.ceil(np.linalg.norm(np.diff(stroke, axis=0), axis=1) / step), 1).astype(int)
+    segment = np.repeat(np.arange(len(steps)), steps)  # the segment each new point lies on, and how far along
+    along = (np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps)) / np.repeat(steps, steps)
+    between = stroke[segment] + (stroke[segment + 1] - stroke[segment]) * along[:, None]
+    return np.concatenate([between, stroke[-1:]])
 
 
 # --- drawings that are not digits, for training -------------------------------------------------

@@ -36,6 +36,7 @@ import pygame  # noqa: E402
 import torch  # noqa: E402
 
 import ink  # noqa: E402
+import non_digits  # noqa: E402
 from model import (  # noqa: E402
     DEFAULT_MODEL_PATH,
     NUM_CLASSES,
@@ -44,7 +45,6 @@ from model import (  # noqa: E402
     probabilities,
     view_probabilities,
 )
-from non_digits import read as read_probabilities  # noqa: E402
 from personalize import REMEMBER_AT_START, Remembering, personal_model_path, taught_since  # noqa: E402
 from segmentation import StrokePoints, split_digits  # noqa: E402
 from user_samples import SampleStore, default_data_dir  # noqa: E402
@@ -156,16 +156,18 @@ def read_drawings(model: torch.nn.Module, drawings: list[ink.Strokes]) -> np.nda
 
 
 class Reading(NamedTuple):
-    """One digit on the canvas: the indices of its strokes, the model's 28x28 input, the 10 probabilities."""
+    """One digit on the canvas: the indices of its strokes, the model's 28x28 input, the 10 probabilities,
+    and how many parts it was written in (non_digits.parts; 1 for a picture)."""
 
     strokes: list[int]
     image: np.ndarray
     probs: np.ndarray
+    parts: int = 1
 
     @property
     def digit(self) -> int | None:
         """The digit read; None when the drawing is not a digit."""
-        return read_probabilities(self.probs)
+        return non_digits.read(self.probs, self.parts)
 
     @property
     def shown(self) -> str:
@@ -193,7 +195,8 @@ def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[in
                 pen_paths[group[0]] = ink.reading_pen_paths()
     images, probs = read(model, [[strokes[i] for i in group] for group in groups], memo,
                          [pen_paths[group[0]] for group in groups] if pen_paths is not None else None)
-    return [Reading(group, image, p) for group, image, p in zip(groups, images, probs, strict=True) if image.any()]
+    return [Reading(group, image, p, non_digits.parts([strokes[i] for i in group]))
+            for group, image, p in zip(groups, images, probs, strict=True) if image.any()]
 
 
 def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,

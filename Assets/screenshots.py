@@ -64,6 +64,11 @@ TWO = [arc(300, 210, 110, 160, -35) + [(170, 520), (430, 520)]]
 ZERO = [oval(300, 310, 110, 210)]
 # A 7 with a foot, as some write their 2s: read as 7 until its writer teaches the app it is a 2.
 SEVEN_WITH_A_FOOT = [[(180, 110), (420, 110), (330, 350), (280, 500), (400, 500)]]
+# A doodle of a house, in five parts (walls, roof, door, window, chimney): no digit takes so many.
+DRAWINGS["not_a_digit"] = [[(140, 280), (140, 520), (460, 520), (460, 280), (140, 280)],
+                           [(110, 290), (300, 110), (490, 290)], [(260, 520), (260, 410), (330, 410), (330, 520)],
+                           [(180, 330), (240, 330), (240, 380), (180, 380), (180, 330)],
+                           [(380, 190), (380, 120), (420, 120), (420, 230)]]
 # A number written small enough to fit, digit after digit: the app reads it as one.
 DRAWINGS["number"] = [stroke for digit, left in ((TWO, 30), (ZERO, 170), (TWO, 310), (FOUR, 450))
                       for stroke in shrunk(digit, 0.42, left, 200)]

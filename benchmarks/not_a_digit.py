@@ -7,10 +7,12 @@
 Doodles (Quick, Draw!, the categories not flagged digit-like), pen letters that look like no digit
 and real pen digits are each replayed as mouse strokes at a random height from 120 to 540 px and a
 random place on the canvas and read the app's way; MNIST test digits are read as stored. The score
-is the model's top probability: a drawing is named a digit when it reaches the threshold. Reported
-at the app's threshold (`non_digits.NOT_A_DIGIT_BELOW`, through `non_digits.is_digit`) and a few
+is the app's (`non_digits.digit_score`): the model's top probability, or 0 for a drawing written in
+more than `non_digits.MOST_PARTS` parts; a drawing is named a digit when it reaches the threshold. Reported
+at the app's threshold (`non_digits.NOT_A_DIGIT_BELOW`) and a few
 others, with AUROC (pen digits against doodles), the doodles and letters still named a digit at the
-threshold that keeps 99% and 95% of the pen digits, and the curve between the two as a figure.
+threshold that keeps 99% and 95% of the pen digits, and the curve between the two as a figure; and,
+to compare, the top probability alone, without the parts.
 This only measures; nothing here trains the model.
 """
 
@@ -38,29 +40,24 @@ DIGIT_LIKE_LETTERS = set("OoDQlIiJjSsZzBbGgq")
 OTHER_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 0.99)
 
 
-def top_probabilities(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each drawing's top probability and the digit it belongs to."""
-    return probs.max(1), probs.argmax(1)
-
-
-def named(top: np.ndarray, threshold: float | None = None) -> np.ndarray:
-    """Whether each drawing with these top probabilities is named a digit: by the app's rule
-    (`non_digits.is_digit`), or at another threshold."""
-    return non_digits.is_digit(top[:, None]) if threshold is None else top >= threshold
+def named(score: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """Whether each drawing with these scores is named a digit: at the app's threshold
+    (`non_digits.NOT_A_DIGIT_BELOW`), or at another."""
+    return score >= (non_digits.NOT_A_DIGIT_BELOW if threshold is None else threshold)
 
 
 def draw_curve(curves: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]], path: Path) -> None:
-    """Real pen digits doubted against non-digits named a digit as the threshold moves, for each model
-    (its pen digits' and non-digits' top probabilities); dots: the app's threshold."""
+    """Real pen digits doubted against non-digits named a digit as the threshold moves, for each way of
+    scoring (its pen digits' and non-digits' scores); dots: the app's threshold."""
     thresholds = np.concatenate([np.linspace(0.1, 0.99, 90), [0.995, 0.999]])
     fig, ax = plt.subplots(figsize=(7, 4.8))
-    for (model_name, (pen_top, scores)), style in zip(curves.items(), ("-", "--"), strict=False):
+    for (way, (pen_score, scores)), style in zip(curves.items(), ("-", "--", ":"), strict=False):
         for (name, s), color in zip(scores.items(), ("C0", "C1"), strict=False):
-            ax.plot([(pen_top < t).mean() for t in thresholds], [(s >= t).mean() for t in thresholds], style,
-                    color=color, label=f"{name} ({model_name})")
-            ax.plot((~named(pen_top)).mean(), named(s).mean(), "o", color=color)
+            ax.plot([(pen_score < t).mean() for t in thresholds], [(s >= t).mean() for t in thresholds], style,
+                    color=color, label=f"{name} ({way})")
+            ax.plot((~named(pen_score)).mean(), named(s).mean(), "o", color=color)
     ax.set(xscale="log", xlabel="real pen digits doubted (not a digit)", ylabel="named a digit",
-           title=f"The top probability as the threshold; dots: the app's ({non_digits.NOT_A_DIGIT_BELOW})")
+           title=f"The score as the threshold; dots: the app's ({non_digits.NOT_A_DIGIT_BELOW})")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -68,8 +65,9 @@ def draw_curve(curves: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]], path
 
 
 def read_drawings(model: torch.nn.Module, characters: list[dict], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each drawing replayed and read the app's way: its 10 probabilities, and the parts it was written in."""
     drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=seed)
-    return top_probabilities(read_as_the_app(model, drawings))
+    return read_as_the_app(model, drawings), np.array([non_digits.parts(d) for d in drawings])
 
 
 def auroc(positives: np.ndarray, negatives: np.ndarray) -> float:
@@ -77,6 +75,27 @@ def auroc(positives: np.ndarray, negatives: np.ndarray) -> float:
     ranks = rankdata(np.concatenate([positives, negatives]))  # ties get their average rank
     rank_sum = ranks[: len(positives)].sum()
     return (rank_sum - len(positives) * (len(positives) + 1) / 2) / (len(positives) * len(negatives))
+
+
+def report(scores: dict[str, np.ndarray], pen_score: np.ndarray, mnist_score: np.ndarray,
+           mnist_right: np.ndarray) -> None:
+    """The table of non-digits named a digit and digits doubted at each threshold, what keeping 99% and
+    95% of the pen digits leaves named, and AUROC."""
+    print("| threshold | " + " | ".join(f"{name} named a digit" for name in scores)
+          + " | pen digits doubted | MNIST test doubted | MNIST test accuracy, digits named |")
+    print("| ---: |" + " ---: |" * (len(scores) + 3))
+    for threshold in [None, *(t for t in OTHER_THRESHOLDS if t != non_digits.NOT_A_DIGIT_BELOW)]:
+        shares = [f"{named(s, threshold).mean():.1%}" for s in scores.values()]
+        kept = named(mnist_score, threshold)
+        name = f"**{non_digits.NOT_A_DIGIT_BELOW} (the app's)**" if threshold is None else threshold
+        print(f"| {name} | " + " | ".join(shares) + f" | {(~named(pen_score, threshold)).mean():.2%}"
+              f" | {(~kept).mean():.2%} | {mnist_right[kept].mean():.2%} |")
+    for keep in (0.99, 0.95):
+        threshold = np.quantile(pen_score, 1 - keep)
+        still = ", ".join(f"{name} {(s >= threshold).mean():.1%}" for name, s in scores.items())
+        print(f"keeping {keep:.0%} of pen digits (threshold {threshold:.4f}) still names a digit for: {still}")
+    for name, s in scores.items():
+        print(f"AUROC, pen digits against {name}: {auroc(pen_score, s):.3f}")
 
 
 def main() -> int:
@@ -89,7 +108,7 @@ def main() -> int:
     parser.add_argument("--letters", type=int, default=5000, help="read this many letters, picked at random")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--figure", type=Path, help="draw the curve into this PNG (README's: Assets/not_a_digit.png)")
-    parser.add_argument("--before", help="another model (weights file) whose curve the figure shows dashed")
+    parser.add_argument("--before", help="another model (weights file) whose curve the figure shows dotted")
     args = parser.parse_args()
 
     model = load_model(args.model)
@@ -102,37 +121,28 @@ def main() -> int:
     test_x, test_y = load_mnist(args.data_root, train=False)
 
     non_digit_sets = {"doodles, not digit-like": doodles, "pen letters, not digit-like": letters}
-    scores = {name: read_drawings(model, characters, args.seed)[0] for name, characters in non_digit_sets.items()}
-    pen_top, pen_digit = read_drawings(model, pen, args.seed)
-    mnist_top, mnist_digit = top_probabilities(probabilities(model, test_x))
-    pen_right = pen_digit == np.array([c["label"] for c in pen])
-    mnist_right = mnist_digit == test_y.numpy()
-
+    read = {name: read_drawings(model, characters, args.seed) for name, characters in non_digit_sets.items()}
+    pen_probs, pen_parts = read_drawings(model, pen, args.seed)
+    mnist_probs = probabilities(model, test_x)
     print(f"{len(doodles):,} doodles, {len(letters):,} letters, {len(pen):,} pen digits,"
-          f" {len(test_y):,} MNIST test digits")
-    print("| threshold | " + " | ".join(f"{name} named a digit" for name in scores)
-          + " | pen digits doubted | MNIST test doubted | MNIST test accuracy, digits named |")
-    print("| ---: |" + " ---: |" * (len(scores) + 3))
-    for threshold in [None, *(t for t in OTHER_THRESHOLDS if t != non_digits.NOT_A_DIGIT_BELOW)]:
-        shares = [f"{named(s, threshold).mean():.1%}" for s in scores.values()]
-        kept = named(mnist_top, threshold)
-        name = f"**{non_digits.NOT_A_DIGIT_BELOW} (the app's)**" if threshold is None else threshold
-        print(f"| {name} | " + " | ".join(shares) + f" | {(~named(pen_top, threshold)).mean():.2%}"
-              f" | {(~kept).mean():.2%} | {mnist_right[kept].mean():.2%} |")
-    for keep in (0.99, 0.95):
-        threshold = np.quantile(pen_top, 1 - keep)
-        still = ", ".join(f"{name} {(s >= threshold).mean():.1%}" for name, s in scores.items())
-        print(f"keeping {keep:.0%} of pen digits (threshold {threshold:.4f}) still names a digit for: {still}")
-    for name, s in scores.items():
-        print(f"AUROC, pen digits against {name}: {auroc(pen_top, s):.3f}")
-    print(f"pen digits read right: {pen_right.mean():.2%}")
+          f" {len(test_y):,} MNIST test digits; pen digits read right:"
+          f" {(pen_probs.argmax(1) == np.array([c['label'] for c in pen])).mean():.2%}")
+    pen_score = non_digits.digit_score(pen_probs, pen_parts)
+    scores = {name: non_digits.digit_score(probs, parts) for name, (probs, parts) in read.items()}
+    report(scores, pen_score, non_digits.digit_score(mnist_probs), mnist_probs.argmax(1) == test_y.numpy())
+    print("\nThe top probability alone, without the parts (the rule before non_digits.parts):")
+    report({name: probs.max(1) for name, (probs, _) in read.items()}, pen_probs.max(1), mnist_probs.max(1),
+           mnist_probs.argmax(1) == test_y.numpy())
     if args.figure:
-        curves = {Path(args.model).name: (pen_top, scores)}
+        alone = {name: probs.max(1) for name, (probs, _) in read.items()}
+        curves = {f"{Path(args.model).name}, 0 past {non_digits.MOST_PARTS} parts": (pen_score, scores),
+                  "top probability alone": (pen_probs.max(1), alone)}
         if args.before:
             before = load_model(args.before)
-            curves[Path(args.before).name] = (
-                read_drawings(before, pen, args.seed)[0],
-                {name: read_drawings(before, characters, args.seed)[0] for name, characters in non_digit_sets.items()})
+            curves[f"{Path(args.before).name}, 0 past {non_digits.MOST_PARTS} parts"] = (
+                non_digits.digit_score(*read_drawings(before, pen, args.seed)),
+                {name: non_digits.digit_score(*read_drawings(before, characters, args.seed))
+                 for name, characters in non_digit_sets.items()})
         draw_curve(curves, args.figure)
         print(f"wrote {args.figure}")
     return 0

@@ -27,9 +27,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ink import as_mouse_points, load_pen_digits, pen_skeleton, replay_as_mouse  # noqa: E402
+import non_digits  # noqa: E402
+from ink import Strokes, as_mouse_points, load_pen_digits, pen_skeleton, replay_as_mouse  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_mnist, load_model  # noqa: E402
-from non_digits import read as read_probabilities  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, read_digits, read_drawings  # noqa: E402
 
 HEIGHTS = (80, 300)  # px: a digit's height, before a long number is shrunk to fit the canvas
@@ -140,7 +140,7 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
         readings = read_digits(model, strokes)
         groups, read = [r.strokes for r in readings], [r.digit for r in readings]  # None: not a digit
         right_split = groups == truth
-        alone = [read_probabilities(read_drawings(model, [[strokes[i] for i in group]])[0]) == label
+        alone = [read_as_one(model, [strokes[i] for i in group]) == label
                  for group, label in zip(truth, labels, strict=True)]
         seg += right_split
         merged, split = merged + (len(groups) < n), split + (len(groups) > n)
@@ -153,6 +153,11 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
     return {"segmentation": seg / count, "whole": whole / count, "predicted": alone_all / count,
             "digits": digits_right / max(digits_total, 1), "alone": alone_right / alone_total,
             "wrong": f"{count - seg}: {merged} merged, {split} split, {count - seg - merged - split} moved"}
+
+
+def read_as_one(model: torch.nn.Module, strokes: Strokes) -> int | None:
+    """The digit the app reads for a drawing taken as one digit, unsplit; None: not a digit."""
+    return non_digits.read(read_drawings(model, [strokes])[0], non_digits.parts(strokes))
 
 
 def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:
@@ -169,7 +174,7 @@ def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:
         split_labels[character["label"]] += len(readings) != 1
         split_writers[character["writer"]] += len(readings) != 1
         right += len(readings) == 1 and readings[0].digit == character["label"]
-        whole_right += read_probabilities(read_drawings(model, [strokes])[0]) == character["label"]
+        whole_right += read_as_one(model, strokes) == character["label"]
     n = len(characters)
     by_label = ", ".join(f"{count} {label}s" for label, count in sorted(split_labels.items()) if count)
     by_writer = ", ".join(f"{writer} {count}" for writer, count in split_writers.most_common(3) if count > 1)

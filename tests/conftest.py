@@ -24,6 +24,10 @@ DIGITS = {
     "o": [[(0.3 - 0.28 * math.sin(a / 10), 0.5 - 0.5 * math.cos(a / 10)) for a in range(64)]],  # a plain 0
 }
 
+# A doodle in canvas pixels: walls, roof, door and window, four parts.
+HOUSE = [[(150, 250), (150, 500), (450, 500), (450, 250), (150, 250)], [(130, 260), (300, 100), (470, 260)],
+         [(270, 500), (270, 400), (330, 400), (330, 500)], [(180, 300), (240, 300), (240, 350), (180, 350), (180, 300)]]
+
 
 def written(text, height=100.0, gap=0.25, left=20.0, top=200.0):
     """The strokes of `text` written left to right, `gap` * height between the digits' boxes."""

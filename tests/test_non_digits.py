@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import REPO
+from conftest import HOUSE, REPO
 
 import non_digits
 import play
@@ -37,6 +37,32 @@ def test_the_app_and_the_benchmark_use_the_one_threshold(monkeypatch):
         assert benchmark.named(np.array([0.3, 0.7])).tolist() == expected
         assert (reading.digit is not None) == expected[1]
     assert reading.shown == play.NOT_A_DIGIT_MARK
+
+
+# Drawings in canvas pixels, a list of strokes each.
+FOUR = [[(200, 100), (140, 330), (330, 330)], [(280, 180), (280, 500)]]
+CROSSED_SEVEN = [[(150, 100), (400, 100)], [(400, 100), (250, 500)], [(250, 300), (400, 300)]]
+
+
+def test_a_digit_is_written_in_a_few_parts_and_a_house_in_more():
+    assert non_digits.parts(FOUR) == 2 and non_digits.parts(CROSSED_SEVEN) == 3
+    assert non_digits.parts(HOUSE) == 4 > non_digits.MOST_PARTS
+    assert non_digits.parts([]) == 0 and non_digits.parts([[(5, 5)]]) == 0  # a dot alone is no part
+
+
+def test_dots_and_retouches_are_not_parts():
+    dot, tick = [(330, 90)], [(150, 480), (160, 470)]  # a click, and a slip of the pen much smaller than the 4
+    retouch = [(205, 105), (146, 328)]  # the 4's first line drawn again, a few pixels off
+    assert non_digits.parts([*FOUR, [dot], tick, retouch]) == 2
+    assert non_digits.parts([FOUR[0], [(140, 330), (140, 500)], *FOUR]) == 3  # a stroke beside the ink is one
+
+
+def test_a_drawing_in_too_many_parts_is_not_a_digit_however_sure_the_network_is():
+    sure = probabilities(0.99)
+    assert read(sure, non_digits.parts(FOUR)) == 3 and read(sure, non_digits.parts(HOUSE)) is None
+    assert is_digit(np.stack([sure, sure]), np.array([3, 4])).tolist() == [True, False]
+    assert read(sure) == 3  # a picture has no pen path: one part
+    assert non_digits.digit_score(np.stack([sure, sure]), np.array([1, 4])).tolist() == [0.99, 0.0]
 
 
 def test_made_up_non_digits_are_inputs_like_any_other_and_repeat_with_their_seed():

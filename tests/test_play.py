@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pytest
-from conftest import REPO, written
+from conftest import HOUSE, REPO, written
 
+import non_digits
 import play
 
 
@@ -474,6 +475,19 @@ def test_what_is_not_a_digit_reads_as_not_a_digit(app, screen, strokes):
     for points in strokes:
         stroke(app, points)
     assert_shows_not_a_digit(app, screen)
+
+
+def test_a_drawing_in_more_parts_than_a_digit_reads_as_not_a_digit(app, screen):
+    for points in HOUSE:
+        stroke(app, points)
+    assert len(app.readings) == 1  # one drawing, not a number
+    assert_shows_not_a_digit(app, screen)
+
+
+def test_a_digit_gone_over_again_is_still_a_digit(app):
+    for _ in range(non_digits.MOST_PARTS + 1):
+        stroke(app, SEVEN)
+    assert app.prediction()[0] == 7
 
 
 @pytest.mark.parametrize("strokes, digit", [([ONE], 1), ([SEVEN], 7), (STYLED["crossed seven"][0], 7),
