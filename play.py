@@ -193,16 +193,16 @@ def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[in
         for group in groups:
             if group[0] not in pen_paths:
                 pen_paths[group[0]] = ink.reading_pen_paths()
-    images, probs = read(model, [[strokes[i] for i in group] for group in groups], memo,
-                         [pen_paths[group[0]] for group in groups] if pen_paths is not None else None)
-    return [Reading(group, image, p, non_digits.parts([strokes[i] for i in group]))
-            for group, image, p in zip(groups, images, probs, strict=True) if image.any()]
+    images, probs, parts = read(model, [[strokes[i] for i in group] for group in groups], memo,
+                                [pen_paths[group[0]] for group in groups] if pen_paths is not None else None)
+    return [Reading(group, image, p, n)
+            for group, image, p, n in zip(groups, images, probs, parts, strict=True) if image.any()]
 
 
 def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
-         pen_paths: list[list[ink.PenPath]] | None = None) -> tuple[list[np.ndarray], np.ndarray]:
-    """Each drawing read as one digit: its 28x28 input as drawn and (N, 10) probabilities; those in
-    `memo` are not read again."""
+         pen_paths: list[list[ink.PenPath]] | None = None) -> tuple[list[np.ndarray], np.ndarray, list[int]]:
+    """Each drawing read as one digit: its 28x28 input as drawn, (N, 10) probabilities and the parts it
+    was written in (non_digits.parts); those in `memo` are not read again."""
     keys = [tuple((id(stroke), len(stroke), tuple(stroke[0]), tuple(stroke[-1])) for stroke in drawing)
             for drawing in drawings]
     if len(memo) > MEMO_SIZE:
@@ -211,8 +211,9 @@ def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
     if new:
         inputs = torch.stack([model_input(drawings[k], pen_paths[k] if pen_paths else None) for k in new])
         for k, views, p in zip(new, inputs, view_probabilities(model, inputs), strict=True):
-            memo[keys[k]] = views[0, 0].numpy(), p
-    return [memo[key][0] for key in keys], np.array([memo[key][1] for key in keys]).reshape(-1, NUM_CLASSES)
+            memo[keys[k]] = views[0, 0].numpy(), p, non_digits.parts(drawings[k])
+    images, probs, parts = zip(*(memo[key] for key in keys), strict=True) if keys else ((), (), ())
+    return list(images), np.array(probs).reshape(-1, NUM_CLASSES), list(parts)
 
 
 class DigitApp:

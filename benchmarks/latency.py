@@ -6,7 +6,8 @@ Four ways, interleaved call by call so that machine noise hits them alike, media
   forward   the bare model on a ready 1x1x28x28 tensor (the floor); `views` on as many as the app
             reads a drawing (ink.READING_VIEWS), in one batch
   app       what play.py does: redraw the pen path in each view (a 7 as the mouse reports it, a point
-            every 4 px), model.preprocess, forward, softmax, the views' probabilities averaged
+            every 4 px), model.preprocess, forward, softmax, the views' probabilities averaged; through
+            personalize.Remembering, as the app reads (nothing taught)
   predict   model.predict on the painted 600x600 canvas: crop, fit, centre, forward, softmax
   original  the original app: save the canvas as a PNG, read it back, resize to 28x28, forward
   digit     play.read_digits on the same 7: segmentation, then the app's way, as the app reads now
@@ -36,6 +37,7 @@ from drawn_digits import original_input, paint, pixels  # noqa: E402
 
 from ink import READING_VIEWS  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_model, predict  # noqa: E402
+from personalize import Remembering  # noqa: E402
 from play import model_input, read_digits, read_drawings  # noqa: E402
 
 SEVEN = [(180, 110), (420, 110), (380, 220), (330, 350), (290, 500)]
@@ -72,6 +74,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=300)
     args = parser.parse_args()
     model = load_model(args.model)
+    app_model = Remembering(model)  # the app reads through it
     strokes = [mouse_path(SEVEN)]
     canvas = paint(strokes)
     image = pixels(canvas)
@@ -90,7 +93,7 @@ def main() -> None:
         return torch.softmax(model(ready_views), 1)
 
     def app():
-        return read_drawings(model, [strokes])[0]
+        return read_drawings(app_model, [strokes])[0]
 
     def canvas_predict():
         return predict(model, image)
@@ -102,14 +105,14 @@ def main() -> None:
         return torch.softmax(model(x), 1)
 
     def digit():
-        return read_digits(model, strokes)
+        return read_digits(app_model, strokes)
 
     def six_digits():
-        return read_digits(model, number)
+        return read_digits(app_model, number)
 
     ways = {"forward": forward, "views": views, "app": app, "predict": canvas_predict, "original": original,
-            "digit": digit, "number": six_digits, "live": drawing(model, [], strokes[0]),
-            "live six": drawing(model, number[:-1], number[-1])}
+            "digit": digit, "number": six_digits, "live": drawing(app_model, [], strokes[0]),
+            "live six": drawing(app_model, number[:-1], number[-1])}
     times = {name: [] for name in ways}
     for i in range(args.calls + 20):  # the first 20 rounds are warm-up
         for name, way in ways.items():

@@ -769,5 +769,5 @@ def test_a_full_memo_is_emptied_before_reading_not_during(shipped_model):
     memo = {}
     play.read(shipped_model, [one], memo)  # one is read and kept
     memo.update({("filler", k): None for k in range(play.MEMO_SIZE)})
-    images, probs = play.read(shipped_model, [one, other], memo)  # a KeyError when the memo was emptied midway
+    images, probs, _ = play.read(shipped_model, [one, other], memo)  # a KeyError when the memo was emptied midway
     assert len(images) == 2 and probs.shape == (2, 10) and probs[0].argmax() == probs[1].argmax() == 1
