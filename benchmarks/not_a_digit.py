@@ -12,7 +12,9 @@ more than `non_digits.MOST_PARTS` parts; a drawing is named a digit when it reac
 at the app's threshold (`non_digits.NOT_A_DIGIT_BELOW`) and a few
 others, with AUROC (pen digits against doodles), the doodles and letters still named a digit at the
 threshold that keeps 99% and 95% of the pen digits, and the curve between the two as a figure; and,
-to compare, the top probability alone, without the parts.
+to compare, the top probability alone, without the parts. Each drawing is read as one digit there;
+last, the whole canvas is read as the app reads it, split into digits first (a doodle can come out
+as a number): for how many the app shows a digit somewhere.
 This only measures; nothing here trains the model.
 """
 
@@ -32,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import non_digits  # noqa: E402
 from ink import load_pen_digits, replay_as_mouse  # noqa: E402
 from model import DEFAULT_MODEL_PATH, load_mnist, load_model, probabilities  # noqa: E402
-from play import BRUSH_RADIUS, CANVAS_SIZE  # noqa: E402
+from play import BRUSH_RADIUS, CANVAS_SIZE, read_digits  # noqa: E402
 from play import read_drawings as read_as_the_app  # noqa: E402
 
 # Letters a person could read as a digit (O as 0, l as 1, S as 5, B as 8, g as 9, ...): left out.
@@ -68,6 +70,13 @@ def read_drawings(model: torch.nn.Module, characters: list[dict], seed: int) -> 
     """Each drawing replayed and read the app's way: its 10 probabilities, and the parts it was written in."""
     drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=seed)
     return read_as_the_app(model, drawings), np.array([non_digits.parts(d) for d in drawings])
+
+
+def shows_a_digit(model: torch.nn.Module, characters: list[dict], seed: int) -> np.ndarray:
+    """Whether the app, reading the whole canvas as it does (split into digits first, play.read_digits),
+    shows a digit anywhere on it for each drawing, replayed."""
+    drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=seed)
+    return np.array([any(reading.digit is not None for reading in read_digits(model, d)) for d in drawings])
 
 
 def auroc(positives: np.ndarray, negatives: np.ndarray) -> float:
@@ -133,6 +142,11 @@ def main() -> int:
     print("\nThe top probability alone, without the parts (the rule before non_digits.parts):")
     report({name: probs.max(1) for name, (probs, _) in read.items()}, pen_probs.max(1), mnist_probs.max(1),
            mnist_probs.argmax(1) == test_y.numpy())
+    shown = ", ".join(f"{name} {shows_a_digit(model, characters, args.seed).mean():.1%}"
+                      for name, characters in non_digit_sets.items())
+    print(f"\nThe canvas read as the app reads it (split into digits first), at the app's threshold: a digit"
+          f" shown somewhere for {shown}; no digit shown for {(~shows_a_digit(model, pen, args.seed)).mean():.2%}"
+          f" of the pen digits")
     if args.figure:
         alone = {name: probs.max(1) for name, (probs, _) in read.items()}
         curves = {f"{Path(args.model).name}, 0 past {non_digits.MOST_PARTS} parts": (pen_score, scores),
