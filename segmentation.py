@@ -15,7 +15,9 @@ extent of the strokes just before it:
     reads many such pairs as one digit more surely than as two).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
-nearest. The digits are then ordered left to right.
+nearest. The digits are then ordered left to right. Digits that come out one over another (a bench's
+seat over its legs, a barn's walls round its door) are not a row of digits: such a drawing is one
+drawing, read as one (and, drawn in many parts, not a digit; see non_digits.py).
 
 `benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
 other, and digits broken into pieces that each read as a digit.
@@ -186,6 +188,8 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
             chain = [unit]
     groups += _read_chain(chain, strokes, confidence, shape, height)
     spans = [np.array([shape.extents[g, 0].min(), shape.extents[g, 1].max()]) for g in groups]
+    if _nested(spans, height):  # not a row of digits: one drawing (a doodle), read as one
+        return [list(range(len(strokes)))]
     for i in marks:
         groups[_digit_of_mark(i, groups, spans, shape.extents, ink, height)].append(i)
     order = np.argsort([span.mean() for span in spans], kind="stable")
@@ -247,6 +251,11 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         groups.insert(0, sum(chain[cut[b]:b], []))
         b = cut[b]
     return groups
+
+
+def _nested(spans: list[np.ndarray], height: float) -> bool:
+    """Whether one digit lies over another (see INSIDE), as the digits of a number never do."""
+    return any(shared_extent(a, b, MIN_WIDTH * height) >= INSIDE for k, a in enumerate(spans) for b in spans[k + 1:])
 
 
 def _pieces(shape: Outline, height: float) -> np.ndarray:

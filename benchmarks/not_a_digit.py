@@ -116,9 +116,11 @@ def main() -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
     parser.add_argument("--letters", type=int, default=5000, help="read this many letters, picked at random")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--most-parts", type=int, default=non_digits.MOST_PARTS, help="non_digits.MOST_PARTS to try")
     parser.add_argument("--figure", type=Path, help="draw the curve into this PNG (README's: Assets/not_a_digit.png)")
     parser.add_argument("--before", help="another model (weights file) whose curve the figure shows dotted")
     args = parser.parse_args()
+    non_digits.MOST_PARTS = args.most_parts
 
     model = load_model(args.model)
     doodles = [d for d in load_pen_digits(args.doodles) if not d["digit_like"]]

@@ -29,6 +29,14 @@ def test_digits_that_slightly_overlap_are_kept_apart():
     assert split_digits(written("123", gap=-0.05)) == [[0], [1], [2]]
 
 
+def test_a_drawing_whose_parts_lie_one_over_another_is_one_drawing_not_a_number():
+    bench = [[(150, 300), (150, 450)],  # a leg, then the other far off: two digits so far ...
+             [(450, 300), (450, 450)],
+             [(100, 300), (500, 300)]]  # ... but the seat, over the second leg, reaches over the first as well
+    assert split_digits(bench) == [[0, 1, 2]]
+    assert split_digits(bench[:2]) == [[0], [1]]
+
+
 def test_a_dot_joins_the_digit_it_is_on():
     strokes = written("17") + [[(50.0, 240.0), (51.0, 241.0)]]  # a slip of the pen on the 1
     assert split_digits(strokes) == [[0, 3], [1, 2]]
