@@ -140,17 +140,17 @@ def main() -> int:
           f" {(pen_probs.argmax(1) == np.array([c['label'] for c in pen])).mean():.2%}")
     pen_score = non_digits.digit_score(pen_probs, pen_parts)
     scores = {name: non_digits.digit_score(probs, parts) for name, (probs, parts) in read.items()}
-    report(scores, pen_score, non_digits.digit_score(mnist_probs), mnist_probs.argmax(1) == test_y.numpy())
+    alone = {name: probs.max(1) for name, (probs, _) in read.items()}
+    mnist_right = mnist_probs.argmax(1) == test_y.numpy()
+    report(scores, pen_score, non_digits.digit_score(mnist_probs), mnist_right)
     print("\nThe top probability alone, without the parts (the rule before non_digits.parts):")
-    report({name: probs.max(1) for name, (probs, _) in read.items()}, pen_probs.max(1), mnist_probs.max(1),
-           mnist_probs.argmax(1) == test_y.numpy())
+    report(alone, pen_probs.max(1), mnist_probs.max(1), mnist_right)
     shown = ", ".join(f"{name} {shows_a_digit(model, characters, args.seed).mean():.1%}"
                       for name, characters in non_digit_sets.items())
     print(f"\nThe canvas read as the app reads it (split into digits first), at the app's threshold: a digit"
           f" shown somewhere for {shown}; no digit shown for {(~shows_a_digit(model, pen, args.seed)).mean():.2%}"
           f" of the pen digits")
     if args.figure:
-        alone = {name: probs.max(1) for name, (probs, _) in read.items()}
         curves = {f"{Path(args.model).name}, 0 past {non_digits.MOST_PARTS} parts": (pen_score, scores),
                   "top probability alone": (pen_probs.max(1), alone)}
         if args.before:
