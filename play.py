@@ -157,17 +157,17 @@ def read_drawings(model: torch.nn.Module, drawings: list[ink.Strokes]) -> np.nda
 
 class Reading(NamedTuple):
     """One digit on the canvas: the indices of its strokes, the model's 28x28 input, the 10 probabilities,
-    and how many parts it was written in (non_digits.parts; 1 for a picture)."""
+    and how it was drawn (non_digits.how_drawn; a picture: non_digits.PICTURE)."""
 
     strokes: list[int]
     image: np.ndarray
     probs: np.ndarray
-    parts: int = 1
+    drawn: non_digits.Drawn = non_digits.PICTURE
 
     @property
     def digit(self) -> int | None:
         """The digit read; None when the drawing is not a digit."""
-        return non_digits.read(self.probs, self.parts)
+        return non_digits.read(self.probs, self.drawn)
 
     @property
     def shown(self) -> str:
@@ -193,16 +193,17 @@ def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[in
         for group in groups:
             if group[0] not in pen_paths:
                 pen_paths[group[0]] = ink.reading_pen_paths()
-    images, probs, parts = read(model, [[strokes[i] for i in group] for group in groups], memo,
+    images, probs, drawn = read(model, [[strokes[i] for i in group] for group in groups], memo,
                                 [pen_paths[group[0]] for group in groups] if pen_paths is not None else None)
-    return [Reading(group, image, p, n)
-            for group, image, p, n in zip(groups, images, probs, parts, strict=True) if image.any()]
+    return [Reading(group, image, p, how)
+            for group, image, p, how in zip(groups, images, probs, drawn, strict=True) if image.any()]
 
 
 def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
-         pen_paths: list[list[ink.PenPath]] | None = None) -> tuple[list[np.ndarray], np.ndarray, list[int]]:
-    """Each drawing read as one digit: its 28x28 input as drawn, (N, 10) probabilities and the parts it
-    was written in (non_digits.parts); those in `memo` are not read again."""
+         pen_paths: list[list[ink.PenPath]] | None = None
+         ) -> tuple[list[np.ndarray], np.ndarray, list[non_digits.Drawn]]:
+    """Each drawing read as one digit: its 28x28 input as drawn, (N, 10) probabilities and how it was
+    drawn (non_digits.how_drawn); those in `memo` are not read again."""
     keys = [tuple((id(stroke), len(stroke), tuple(stroke[0]), tuple(stroke[-1])) for stroke in drawing)
             for drawing in drawings]
     if len(memo) > MEMO_SIZE:
@@ -211,9 +212,9 @@ def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
     if new:
         inputs = torch.stack([model_input(drawings[k], pen_paths[k] if pen_paths else None) for k in new])
         for k, views, p in zip(new, inputs, view_probabilities(model, inputs), strict=True):
-            memo[keys[k]] = views[0, 0].numpy(), p, non_digits.parts(drawings[k])
-    images, probs, parts = zip(*(memo[key] for key in keys), strict=True) if keys else ((), (), ())
-    return list(images), np.array(probs).reshape(-1, NUM_CLASSES), list(parts)
+            memo[keys[k]] = views[0, 0].numpy(), p, non_digits.how_drawn(drawings[k])
+    images, probs, drawn = zip(*(memo[key] for key in keys), strict=True) if keys else ((), (), ())
+    return list(images), np.array(probs).reshape(-1, NUM_CLASSES), list(drawn)
 
 
 class DigitApp:

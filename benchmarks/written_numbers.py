@@ -39,31 +39,104 @@ WOBBLE = 0.04  # baseline's standard deviation / height
 MAX_DIGITS = 6
 
 
-def skeleton_strokes(digit: np.ndarray) -> list[np.ndarray]:
-    """An MNIST digit's skeleton traced into pen strokes of (x, y) points.
+WHISKER = 8  # px at pen_skeleton's scale (two MNIST pixels): a loose branch off a fork this short is no stroke
 
-    Pixels are linked to their 4-neighbours, and diagonally only where no 4-neighbour links them
-    already, so a stroke is one pixel wide; a stroke starts at a loose end where there is one and
-    follows links until none are left.
+
+def skeleton_strokes(digit: np.ndarray) -> list[np.ndarray]:
+    """An MNIST digit's skeleton traced into pen strokes of (x, y) points, as few as a pen could draw it in.
+
+    Pixels are linked to their 4-neighbours, and diagonally only where no 4-neighbour links them already, so a
+    stroke is one pixel wide; a square of four pixels (where two lines cross) is linked round three sides only,
+    so it is no loop of its own; whiskers (loose branches of at most WHISKER pixels off a fork, which thinning
+    leaves at a thick stroke's corners) are cut off. Each connected piece is then drawn in the fewest strokes
+    that go along every link once (Euler): one if every pixel has an even number of links (a 0, an 8), else
+    half as many as it has pixels with an odd number (loose ends and forks).
     """
+    links = _skeleton_links(digit)
+    _cut_whiskers(links)
+    strokes, seen = [], set()
+    for first in sorted(links):  # top to bottom: the first stroke starts highest
+        if first not in seen:
+            piece = _connected(links, first)
+            seen.update(piece)
+            strokes += [np.array(path, dtype=float)[:, ::-1] for path in _fewest_strokes(links, piece)]
+    return strokes
+
+
+def _skeleton_links(digit: np.ndarray) -> dict[tuple, set]:
     pixels = {tuple(p) for p in pen_skeleton(digit).tolist()}
     links = defaultdict(set)
     for r, c in pixels:
         for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
             diagonal = dr and dc
-            if (r + dr, c + dc) in pixels and not (diagonal and ((r + dr, c) in pixels or (r, c + dc) in pixels)):
+            square_top = (dr, dc) == (0, 1) and (r + 1, c) in pixels and (r + 1, c + 1) in pixels
+            if (r + dr, c + dc) in pixels and not square_top and not (
+                    diagonal and ((r + dr, c) in pixels or (r, c + dc) in pixels)):
                 links[r, c].add((r + dr, c + dc))
                 links[r + dr, c + dc].add((r, c))
-    strokes = []
-    for start in sorted(pixels, key=lambda p: (len(links[p]) != 1, p)):
-        path = [start]
-        while links[path[-1]]:
-            step = links[path[-1]].pop()
-            links[step].discard(path[-1])
-            path.append(step)
-        if len(path) > 1:
-            strokes.append(np.array(path, dtype=float)[:, ::-1])
-    return strokes
+    return links
+
+
+def _cut_whiskers(links: dict[tuple, set]) -> None:
+    for tip in [p for p in links if len(links[p]) == 1]:
+        branch = [tip]
+        while len(branch) <= WHISKER and len(links[branch[-1]]) <= 2:
+            ahead = [q for q in links[branch[-1]] if q not in branch[-2:]]
+            if not ahead:
+                break
+            branch.append(ahead[0])
+        if len(links[branch[-1]]) >= 3 and len(branch) <= WHISKER + 1:  # it reached a fork: a whisker
+            for a, b in zip(branch, branch[1:], strict=False):
+                links[a].discard(b)
+                links[b].discard(a)
+            for a in branch[:-1]:
+                del links[a]
+
+
+def _connected(links: dict[tuple, set], first: tuple) -> list[tuple]:
+    piece, todo, seen = [], [first], {first}
+    while todo:
+        p = todo.pop()
+        piece.append(p)
+        for q in links[p] - seen:
+            seen.add(q)
+            todo.append(q)
+    return piece
+
+
+def _fewest_strokes(links: dict[tuple, set], piece: list[tuple]) -> list[list[tuple]]:
+    """Pixels with an odd number of links are joined in pairs by pen lifts; one walk along every link and
+    lift (Hierholzer's) is then cut at the lifts."""
+    odd = sorted(p for p in piece if len(links[p]) % 2)
+    edges = [(p, q, False) for p in piece for q in links[p] if p < q]
+    edges += [(odd[i], odd[i + 1], True) for i in range(0, len(odd), 2)]
+    ways = defaultdict(list)
+    for k, (p, q, _) in enumerate(edges):
+        ways[p].append((q, k))
+        ways[q].append((p, k))
+    walked, stack, walk = set(), [(odd[0] if odd else min(piece), None)], []
+    while stack:
+        here = stack[-1][0]
+        while ways[here] and ways[here][-1][1] in walked:
+            ways[here].pop()
+        if ways[here]:
+            there, k = ways[here].pop()
+            walked.add(k)
+            stack.append((there, k))
+        else:
+            walk.append(stack.pop())
+    walk.reverse()  # (pixel, the link or lift that led there): it ends where it began
+    if odd:  # begin just after a lift, so that no stroke is cut where the walk began
+        first = next(i for i, (_, k) in enumerate(walk) if k is not None and edges[k][2])
+        walk = walk[first:] + walk[1:first + 1]
+    strokes, path = [], [walk[0][0]]
+    for pixel, k in walk[1:]:
+        if edges[k][2]:  # a lift: the stroke ends
+            strokes.append(path)
+            path = [pixel]
+        else:
+            path.append(pixel)
+    return [path for path in [*strokes, path] if len(path) > 1]
 
 
 def normalized(strokes: list) -> list[np.ndarray]:
@@ -157,7 +230,7 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
 
 def read_as_one(model: torch.nn.Module, strokes: Strokes) -> int | None:
     """The digit the app reads for a drawing taken as one digit, unsplit; None: not a digit."""
-    return non_digits.read(read_drawings(model, [strokes])[0], non_digits.parts(strokes))
+    return non_digits.read(read_drawings(model, [strokes])[0], non_digits.how_drawn(strokes))
 
 
 def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:

@@ -10,7 +10,7 @@ from conftest import HOUSE, REPO
 import non_digits
 import play
 from model import NOT_A_DIGIT, ImageClassifier, train_step
-from non_digits import is_digit, make_non_digits, read
+from non_digits import Drawn, how_drawn, is_digit, make_non_digits, read
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import not_a_digit as benchmark  # noqa: E402
@@ -46,7 +46,7 @@ CROSSED_SEVEN = [[(150, 100), (400, 100)], [(400, 100), (250, 500)], [(250, 300)
 
 def test_a_digit_is_written_in_a_few_parts_and_a_house_in_more():
     assert non_digits.parts(FOUR) == 2 and non_digits.parts(CROSSED_SEVEN) == 3
-    assert non_digits.parts(HOUSE) == 4 > non_digits.MOST_PARTS
+    assert non_digits.parts(HOUSE) == 4 > max(non_digits.MOST_PARTS)
     assert non_digits.parts([]) == 0 and non_digits.parts([[(5, 5)]]) == 0  # a dot alone is no part
 
 
@@ -57,12 +57,31 @@ def test_dots_and_retouches_are_not_parts():
     assert non_digits.parts([FOUR[0], [(140, 330), (140, 500)], *FOUR]) == 3  # a stroke beside the ink is one
 
 
+def in_parts(count):
+    return Drawn(parts=count, width=1.0)
+
+
 def test_a_drawing_in_too_many_parts_is_not_a_digit_however_sure_the_network_is():
-    sure = probabilities(0.99)
-    assert read(sure, non_digits.parts(FOUR)) == 3 and read(sure, non_digits.parts(HOUSE)) is None
-    assert is_digit(np.stack([sure, sure]), np.array([3, 4])).tolist() == [True, False]
-    assert read(sure) == 3  # a picture has no pen path: one part
-    assert non_digits.digit_score(np.stack([sure, sure]), np.array([1, 4])).tolist() == [0.99, 0.0]
+    sure = probabilities(0.99, digit=4)
+    assert read(sure, how_drawn(FOUR)) == 4 and read(sure, how_drawn(HOUSE)) is None
+    assert is_digit(np.stack([sure, sure]), [in_parts(3), in_parts(4)]).tolist() == [True, False]
+    assert read(sure) == 4  # a picture has no pen path: one part
+    assert non_digits.digit_score(np.stack([sure, sure]), [in_parts(1), in_parts(4)]).tolist() == [0.99, 0.0]
+
+
+def test_each_digit_has_its_own_most_parts():
+    sure = {digit: probabilities(0.99, digit) for digit in range(10)}
+    assert read(sure[7], in_parts(3)) == 7 and read(sure[1], in_parts(3)) == 1  # crossed, and with flag and foot
+    assert read(sure[8], in_parts(2)) == 8 and read(sure[8], in_parts(3)) is None
+    assert read(sure[0], in_parts(3)) is None
+
+
+def test_a_drawing_much_wider_than_tall_is_not_a_digit_however_sure_the_network_is():
+    dash, two = [[(150, 300), (450, 306)]], [[(150, 300), (300, 200), (330, 300), (150, 400), (350, 400)]]
+    assert how_drawn(dash).width > non_digits.WIDEST >= how_drawn(two).width
+    assert read(probabilities(0.99, digit=2), how_drawn(dash)) is None
+    assert read(probabilities(0.99, digit=2), how_drawn(two)) == 2
+    assert how_drawn([]) == Drawn(parts=0, width=0.0)
 
 
 def test_made_up_non_digits_are_inputs_like_any_other_and_repeat_with_their_seed():

@@ -484,8 +484,38 @@ def test_a_drawing_in_more_parts_than_a_digit_reads_as_not_a_digit(app, screen):
     assert_shows_not_a_digit(app, screen)
 
 
+def arc(x, y, radius, start, end, points=24):
+    """Canvas points along a circle about (x, y), from angle `start` to `end` clockwise from the top."""
+    return [(round(x + radius * np.sin(a)), round(y - radius * np.cos(a))) for a in np.linspace(start, end, points)]
+
+
+# Read with certainty as a 0 and a 9, and each drawn in three parts: no 0 or 9 is written in more than two.
+IN_MORE_PARTS_THAN_THEIR_DIGIT = {
+    "face": [arc(300, 300, 180, 0, 2 * np.pi, 48), [(300, 250), (290, 330)], arc(300, 300, 110, 2.2, 4.1, 16)],
+    "lollipop": [arc(300, 200, 120, 0, 2 * np.pi, 40), [(300, 320), (300, 560)], arc(300, 200, 60, 0, 2 * np.pi)],
+}
+
+
+@pytest.mark.parametrize("strokes", IN_MORE_PARTS_THAN_THEIR_DIGIT.values(), ids=IN_MORE_PARTS_THAN_THEIR_DIGIT.keys())
+def test_a_drawing_in_more_parts_than_the_digit_it_looks_like_reads_as_not_a_digit(app, screen, strokes):
+    for points in strokes:
+        stroke(app, points)
+    assert len(app.readings) == 1 and app.readings[0].drawn.parts == 3
+    assert_shows_not_a_digit(app, screen)
+
+
+DASH, WAVE = [(250, 300), (350, 305)], [(100 + 40 * k, 280 + 40 * (k % 2)) for k in range(11)]
+
+
+@pytest.mark.parametrize("strokes", [[DASH], [WAVE]], ids=["dash", "wave"])
+def test_a_drawing_much_wider_than_tall_reads_as_not_a_digit(app, screen, strokes):
+    for points in strokes:  # the network reads either as a 2, surely
+        stroke(app, points)
+    assert_shows_not_a_digit(app, screen)
+
+
 def test_a_digit_gone_over_again_is_still_a_digit(app):
-    for _ in range(non_digits.MOST_PARTS + 1):
+    for _ in range(max(non_digits.MOST_PARTS) + 1):
         stroke(app, SEVEN)
     assert app.prediction()[0] == 7
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from conftest import DIGITS, written
+from PIL import Image, ImageDraw
 
 from segmentation import StrokePoints, split_digits
 
@@ -127,6 +128,29 @@ def test_real_pen_numbers_are_segmented_right(pen_numbers, gap):
 
 def test_real_pen_numbers_with_clear_gaps_reach_the_target(pen_numbers):
     assert pen_numbers["clear"] >= PEN_NUMBERS_CLEAR_TARGET
+
+
+def picture(*shapes):
+    """A 28x28 picture of white lines (x0, y0, x1, y1) and rings ((x0, y0, x1, y1), "ring"), 3 px wide."""
+    image = Image.new("L", (28, 28))
+    pen = ImageDraw.Draw(image)
+    for shape in shapes:
+        if shape[-1] == "ring":
+            pen.ellipse(shape[0], outline=255, width=3)
+        else:
+            pen.line(shape, fill=255, width=3)
+    return np.array(image)
+
+
+@pytest.mark.parametrize("shapes, strokes", [
+    (([(8, 4, 20, 24), "ring"],), 1),  # a 0
+    (([(9, 3, 19, 13), "ring"], [(8, 13, 20, 25), "ring"]), 1),  # an 8: through the crossing, as a pen goes
+    (((14, 4, 14, 24), (4, 14, 24, 14)), 2),  # a plus: four loose ends
+], ids=["0", "8", "+"])
+def test_the_number_benchmark_traces_a_skeleton_in_as_few_strokes_as_a_pen_would(shapes, strokes):
+    from benchmarks.written_numbers import skeleton_strokes
+
+    assert len(skeleton_strokes(picture(*shapes))) == strokes
 
 
 def test_a_ones_flag_and_base_written_after_its_stem_are_not_a_digit_of_their_own():
