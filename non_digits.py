@@ -51,7 +51,7 @@ WIDEST = 2.5
 
 
 class Drawn(NamedTuple):
-    """How a drawing was drawn: the parts it was written in (`parts`) and its width over its height."""
+    """How a drawing was drawn: the parts it was written in and its width over its height (`how_drawn`)."""
 
     parts: int
     width: float
@@ -61,10 +61,25 @@ PICTURE = Drawn(parts=1, width=1.0)  # a picture has no pen path: read as one pa
 
 
 def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
-    """How a drawing was drawn, from its pen path."""
-    points = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes if len(stroke)]
-    width, height = np.ptp(np.concatenate(points), axis=0) if points else (0.0, 0.0)
-    return Drawn(parts(strokes), float(width / max(height, 1.0)))
+    """How a drawing was drawn, from its pen path: its width over its height, and the parts it was
+    written in, its strokes in the order drawn leaving out marks (see MOST_PARTS) and strokes that go
+    over the ink before them (see NEW_INK)."""
+    arrays = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes if len(stroke)]
+    if not arrays:
+        return Drawn(parts=0, width=0.0)
+    points = np.concatenate(arrays)
+    low, (width, height) = points.min(axis=0), np.ptp(points, axis=0)
+    size = max(width, height, 1.0)
+    near_ink = np.zeros((GRID + 3, GRID + 3), dtype=bool)  # cells within one cell of the ink so far
+    parts = 0
+    for stroke in arrays:
+        cells = np.floor((_dense(stroke, size / GRID / 2) - low) / size * GRID).astype(int) + 1
+        if np.ptp(stroke, axis=0).max() >= MARK * size and (~near_ink[cells[:, 0], cells[:, 1]]).mean() >= NEW_INK:
+            parts += 1
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                near_ink[cells[:, 0] + dx, cells[:, 1] + dy] = True
+    return Drawn(parts, float(width / max(height, 1.0)))
 
 
 def digit_score(probabilities: np.ndarray, drawn: Drawn | Sequence[Drawn] = PICTURE) -> np.ndarray:
@@ -85,26 +100,6 @@ def is_digit(probabilities: np.ndarray, drawn: Drawn | Sequence[Drawn] = PICTURE
 def read(probabilities: np.ndarray, drawn: Drawn = PICTURE) -> int | None:
     """The digit a drawing's 10 probabilities name, or None when it is not a digit."""
     return int(np.argmax(probabilities)) if is_digit(probabilities, drawn) else None
-
-
-def parts(strokes: Sequence[Sequence]) -> int:
-    """How many parts a drawing was written in: its strokes in the order drawn, leaving out marks
-    (see MOST_PARTS) and strokes that go over the ink before them (see NEW_INK)."""
-    arrays = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes if len(stroke)]
-    if not arrays:
-        return 0
-    points = np.concatenate(arrays)
-    low, size = points.min(axis=0), max(np.ptp(points, axis=0).max(), 1.0)
-    near_ink = np.zeros((GRID + 3, GRID + 3), dtype=bool)  # cells within one cell of the ink so far
-    count = 0
-    for stroke in arrays:
-        cells = np.floor((_dense(stroke, size / GRID / 2) - low) / size * GRID).astype(int) + 1
-        if np.ptp(stroke, axis=0).max() >= MARK * size and (~near_ink[cells[:, 0], cells[:, 1]]).mean() >= NEW_INK:
-            count += 1
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                near_ink[cells[:, 0] + dx, cells[:, 1] + dy] = True
-    return count
 
 
 def _dense(stroke: np.ndarray, step: float) -> np.ndarray:

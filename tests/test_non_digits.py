@@ -44,17 +44,21 @@ FOUR = [[(200, 100), (140, 330), (330, 330)], [(280, 180), (280, 500)]]
 CROSSED_SEVEN = [[(150, 100), (400, 100)], [(400, 100), (250, 500)], [(250, 300), (400, 300)]]
 
 
+def parts_of(strokes):
+    return how_drawn(strokes).parts
+
+
 def test_a_digit_is_written_in_a_few_parts_and_a_house_in_more():
-    assert non_digits.parts(FOUR) == 2 and non_digits.parts(CROSSED_SEVEN) == 3
-    assert non_digits.parts(HOUSE) == 4 > max(non_digits.MOST_PARTS)
-    assert non_digits.parts([]) == 0 and non_digits.parts([[(5, 5)]]) == 0  # a dot alone is no part
+    assert parts_of(FOUR) == 2 and parts_of(CROSSED_SEVEN) == 3
+    assert parts_of(HOUSE) == 4 > max(non_digits.MOST_PARTS)
+    assert parts_of([]) == 0 and parts_of([[(5, 5)]]) == 0  # a dot alone is no part
 
 
 def test_dots_and_retouches_are_not_parts():
     dot, tick = [(330, 90)], [(150, 480), (160, 470)]  # a click, and a slip of the pen much smaller than the 4
     retouch = [(205, 105), (146, 328)]  # the 4's first line drawn again, a few pixels off
-    assert non_digits.parts([*FOUR, [dot], tick, retouch]) == 2
-    assert non_digits.parts([FOUR[0], [(140, 330), (140, 500)], *FOUR]) == 3  # a stroke beside the ink is one
+    assert parts_of([*FOUR, [dot], tick, retouch]) == 2
+    assert parts_of([FOUR[0], [(140, 330), (140, 500)], *FOUR]) == 3  # a stroke beside the ink is one
 
 
 def in_parts(count):
