@@ -62,6 +62,17 @@ class ImageClassifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classify(self.features(x))
 
+    def likeness(self, embedded: torch.Tensor) -> torch.Tensor:
+        """(N, 10): how nearly 128-d fc1 features point the way of each digit's fc2 weights (their cosine).
+        A logit grows with the features' length as well as with their direction, so a drawing unlike any
+        digit can still come out sure of one; its features then point between the digits'."""
+        return F.normalize(embedded, dim=1) @ F.normalize(self.fc2.weight, dim=1).T
+
+    def read(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The 10 logits of a batch of (N, 1, 28, 28) images and their likeness to each digit, in one pass."""
+        embedded = self.embed(x)
+        return self.fc2(self.dropout(embedded)), self.likeness(embedded)
+
 
 # --- weights -----------------------------------------------------------------------------------
 
@@ -192,18 +203,26 @@ def _process_alive(pid: str) -> bool:
 
 
 @torch.inference_mode()
+def read_images(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 10) and (N, 10): the class probabilities of each image of a (N, 1, 28, 28) batch, each row
+    summing to 1, and its likeness to each digit (`ImageClassifier.likeness`)."""
+    device = next(model.parameters()).device
+    logits, likeness = zip(*(model.read(batch.to(device)) for batch in images.split(batch_size)), strict=True)
+    probs = torch.softmax(torch.cat(logits).float(), dim=1)  # softmax subtracts the max: stable
+    return probs.cpu().numpy(), torch.cat(likeness).float().cpu().numpy()
+
+
 def probabilities(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> np.ndarray:
     """(N, 10): the class probabilities of each image of a (N, 1, 28, 28) batch, each row summing to 1."""
-    device = next(model.parameters()).device
-    logits = torch.cat([model(batch.to(device)).float() for batch in images.split(batch_size)])
-    return torch.softmax(logits, dim=1).cpu().numpy()  # softmax subtracts the max: stable
+    return read_images(model, images, batch_size)[0]
 
 
-def view_probabilities(model: nn.Module, views: torch.Tensor) -> np.ndarray:
-    """(N, 10): the class probabilities of N drawings, each the mean over its views, from a
-    (N, V, 1, 28, 28) batch (see ink.READING_VIEWS)."""
+def read_views(model: nn.Module, views: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 10) and (N, 10): the class probabilities of N drawings and their likeness to each digit, each
+    the mean over the drawing's views, from a (N, V, 1, 28, 28) batch (see ink.READING_VIEWS)."""
     count, per_drawing = views.shape[:2]
-    return probabilities(model, views.flatten(0, 1)).reshape(count, per_drawing, -1).mean(axis=1)
+    probs, likeness = read_images(model, views.flatten(0, 1))
+    return probs.reshape(count, per_drawing, -1).mean(axis=1), likeness.reshape(count, per_drawing, -1).mean(axis=1)
 
 
 def predict(model: nn.Module, canvas: np.ndarray) -> np.ndarray:

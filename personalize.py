@@ -99,15 +99,25 @@ class Remembering(nn.Module):
     def classify(self, features: torch.Tensor) -> torch.Tensor:
         """The 10 log-probabilities from the conv features, each digit pulled up by the taught drawing of
         it most alike (as ImageClassifier.classify, with one fc1 for both)."""
+        return self._pulled(self.network.dense_features(features))[0]
+
+    def read(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """As ImageClassifier.read: a drawing as alike a taught one as REMEMBER_FROM is as like its digit as any."""
+        embedded = self.network.embed(x)
+        log_p, nearest = self._pulled(embedded)
+        return log_p, torch.where(nearest >= REMEMBER_FROM, 1.0, self.network.likeness(embedded))
+
+    def _pulled(self, embedded: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The 10 log-probabilities from fc1 features, pulled; and how alike the taught drawing of each
+        digit most alike is (-1: none taught)."""
         net = self.network
-        embedded = net.dense_features(features)
         log_p = F.log_softmax(net.fc2(net.dropout(embedded)), dim=1)
+        nearest = torch.full_like(log_p, -1.0)
         if not len(self.digits):
-            return log_p
-        likeness = F.normalize(embedded, dim=1) @ self.memory.T  # (N, taught views)
-        nearest = torch.full_like(log_p, -1.0).scatter_reduce(
-            1, self.digits.expand(len(log_p), -1), likeness, "amax")
-        return log_p + REMEMBER_PULL * (nearest - REMEMBER_FROM).clamp(min=0)
+            return log_p, nearest
+        alike = F.normalize(embedded, dim=1) @ self.memory.T  # (N, taught views)
+        nearest = nearest.scatter_reduce(1, self.digits.expand(len(log_p), -1), alike, "amax")
+        return log_p + REMEMBER_PULL * (nearest - REMEMBER_FROM).clamp(min=0), nearest
 
 
 def taught_since(samples: list[dict], model_file: Path | None) -> list[dict]:

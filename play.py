@@ -42,8 +42,8 @@ from model import (  # noqa: E402
     NUM_CLASSES,
     ModelLoadError,
     load_model,
-    probabilities,
-    view_probabilities,
+    read_images,
+    read_views,
 )
 from personalize import REMEMBER_AT_START, Remembering, personal_model_path, taught_since  # noqa: E402
 from segmentation import StrokePoints, split_digits  # noqa: E402
@@ -150,24 +150,27 @@ def model_input(strokes: ink.Strokes, pen_paths: list[ink.PenPath] | None = None
     return torch.cat([ink.preprocess(path.image(strokes)) for path in pen_paths or ink.reading_pen_paths()])
 
 
-def read_drawings(model: torch.nn.Module, drawings: list[ink.Strokes]) -> np.ndarray:
-    """(N, 10): the probabilities of each drawing read as one digit, the app's way."""
-    return view_probabilities(model, torch.stack([model_input(strokes) for strokes in drawings]))
+def read_drawings(model: torch.nn.Module, drawings: list[ink.Strokes]) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 10) and (N, 10): the probabilities of each drawing read as one digit, the app's way, and its
+    likeness to each digit (model.ImageClassifier.likeness)."""
+    return read_views(model, torch.stack([model_input(strokes) for strokes in drawings]))
 
 
 class Reading(NamedTuple):
     """One digit on the canvas: the indices of its strokes, the model's 28x28 input, the 10 probabilities,
-    and how it was drawn (non_digits.how_drawn; a picture: non_digits.PICTURE)."""
+    how it was drawn (non_digits.how_drawn; a picture: non_digits.PICTURE) and its 10 likenesses
+    (model.ImageClassifier.likeness; None: not known)."""
 
     strokes: list[int]
     image: np.ndarray
     probs: np.ndarray
     drawn: non_digits.Drawn = non_digits.PICTURE
+    likeness: np.ndarray | None = None
 
     @property
     def digit(self) -> int | None:
         """The digit read; None when the drawing is not a digit."""
-        return non_digits.read(self.probs, self.drawn)
+        return non_digits.read(self.probs, self.drawn, self.likeness)
 
     @property
     def shown(self) -> str:
@@ -193,17 +196,17 @@ def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[in
         for group in groups:
             if group[0] not in pen_paths:
                 pen_paths[group[0]] = ink.reading_pen_paths()
-    images, probs, drawn = read(model, [[strokes[i] for i in group] for group in groups], memo,
-                                [pen_paths[group[0]] for group in groups] if pen_paths is not None else None)
-    return [Reading(group, image, p, how)
-            for group, image, p, how in zip(groups, images, probs, drawn, strict=True) if image.any()]
+    images, probs, drawn, likeness = read(model, [[strokes[i] for i in group] for group in groups], memo,
+                                          [pen_paths[group[0]] for group in groups] if pen_paths is not None else None)
+    return [Reading(group, *reading) for group, *reading in zip(groups, images, probs, drawn, likeness, strict=True)
+            if reading[0].any()]
 
 
 def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
          pen_paths: list[list[ink.PenPath]] | None = None
-         ) -> tuple[list[np.ndarray], np.ndarray, list[non_digits.Drawn]]:
-    """Each drawing read as one digit: its 28x28 input as drawn, (N, 10) probabilities and how it was
-    drawn (non_digits.how_drawn); those in `memo` are not read again."""
+         ) -> tuple[list[np.ndarray], np.ndarray, list[non_digits.Drawn], np.ndarray]:
+    """Each drawing read as one digit: its 28x28 input as drawn, (N, 10) probabilities, how it was drawn
+    (non_digits.how_drawn) and (N, 10) likenesses; those in `memo` are not read again."""
     keys = [tuple((id(stroke), len(stroke), tuple(stroke[0]), tuple(stroke[-1])) for stroke in drawing)
             for drawing in drawings]
     if len(memo) > MEMO_SIZE:
@@ -211,10 +214,11 @@ def read(model: torch.nn.Module, drawings: list[ink.Strokes], memo: dict,
     new = [k for k, key in enumerate(keys) if key not in memo]
     if new:
         inputs = torch.stack([model_input(drawings[k], pen_paths[k] if pen_paths else None) for k in new])
-        for k, views, p in zip(new, inputs, view_probabilities(model, inputs), strict=True):
-            memo[keys[k]] = views[0, 0].numpy(), p, non_digits.how_drawn(drawings[k])
-    images, probs, drawn = zip(*(memo[key] for key in keys), strict=True) if keys else ((), (), ())
-    return list(images), np.array(probs).reshape(-1, NUM_CLASSES), list(drawn)
+        for k, views, p, like in zip(new, inputs, *read_views(model, inputs), strict=True):
+            memo[keys[k]] = views[0, 0].numpy(), p, non_digits.how_drawn(drawings[k]), like
+    images, probs, drawn, likeness = zip(*(memo[key] for key in keys), strict=True) if keys else ((),) * 4
+    return (list(images), np.array(probs).reshape(-1, NUM_CLASSES), list(drawn),
+            np.array(likeness).reshape(-1, NUM_CLASSES))
 
 
 class DigitApp:
@@ -278,7 +282,8 @@ class DigitApp:
             return
         self.clear()
         image = ink.preprocess(picture)
-        self.show([Reading([], image[0, 0].numpy(), probabilities(self.model, image)[0])] if image.any() else [])
+        probs, likeness = read_images(self.model, image)
+        self.show([Reading([], image[0, 0].numpy(), probs[0], non_digits.PICTURE, likeness[0])] if image.any() else [])
         scale = CANVAS_SIZE / max(picture.shape)
         size = (round(picture.shape[1] * scale), round(picture.shape[0] * scale))
         surface = pygame.surfarray.make_surface(np.stack([picture.T] * 3, axis=-1))

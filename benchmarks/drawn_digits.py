@@ -42,7 +42,7 @@ from ink import (  # noqa: E402
     reading_pen_paths,
     replay_as_mouse,
 )
-from model import DEFAULT_MODEL_PATH, evaluate, load_mnist, load_model, view_probabilities  # noqa: E402
+from model import DEFAULT_MODEL_PATH, evaluate, load_mnist, load_model, read_views  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, model_input, paint_stroke  # noqa: E402
 
 BANDS = [(120, 200), (200, 280), (280, 360), (360, 440), (440, 541)]
@@ -161,7 +161,7 @@ def main() -> None:
         inputs["canvas"].append(preprocess(canvas))
         inputs["original"].append(original_input(canvas))
 
-    predicted = {"app": torch.from_numpy(view_probabilities(model, torch.stack(views)).argmax(axis=1))}
+    predicted = {"app": torch.from_numpy(read_views(model, torch.stack(views))[0].argmax(axis=1))}
     predicted |= {name: evaluate(model, torch.cat(x), labels)[2] for name, x in inputs.items()}
     right = {name: (p == labels).numpy() for name, p in predicted.items()}
     print(f"{len(labels):,} {source}, painted with the app's brush (radius {BRUSH_RADIUS} px), "

@@ -93,7 +93,7 @@ def main() -> None:
         return torch.softmax(model(ready_views), 1)
 
     def app():
-        return read_drawings(app_model, [strokes])[0]
+        return read_drawings(app_model, [strokes])[0][0]
 
     def canvas_predict():
         return predict(model, image)

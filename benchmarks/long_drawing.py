@@ -62,7 +62,7 @@ def time_readings(app: play.DigitApp, calls: int, rng: np.random.Generator) -> t
         app.classify()
         kept.append(time.perf_counter() - start)
         start = time.perf_counter()
-        play.read_drawings(app.model, [app.strokes])[0]
+        play.read_drawings(app.model, [app.strokes])
         redrawn.append(time.perf_counter() - start)
     return statistics.median(kept) * 1e3, statistics.median(redrawn) * 1e3
 

@@ -8,8 +8,9 @@ Doodles (Quick, Draw!, the categories not flagged digit-like), pen letters that 
 and real pen digits are each replayed as mouse strokes at a random height from 120 to 540 px and a
 random place on the canvas and read the app's way; MNIST test digits are read as stored. The score
 is the app's (`non_digits.digit_score`): the model's top probability, or 0 for a drawing written in
-more parts than the digit it reads (`non_digits.MOST_PARTS`) or wider than `non_digits.WIDEST`; a
-drawing is named a digit when it reaches the threshold. Reported at the app's threshold
+more parts than the digit it reads (`non_digits.MOST_PARTS`), wider than `non_digits.WIDEST`, or
+less like that digit than `non_digits.LEAST_LIKENESS`; a drawing is named a digit when it reaches
+the threshold. Reported at the app's threshold
 (`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with AUROC (pen digits against doodles), the
 doodles and letters still named a digit at the threshold that keeps 99% and 95% of the pen digits,
 and the curve between the two as a figure; and, to compare, the top probability alone, without the
@@ -34,7 +35,7 @@ from scipy.stats import rankdata
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import non_digits  # noqa: E402
 from ink import load_pen_digits, replay_as_mouse  # noqa: E402
-from model import DEFAULT_MODEL_PATH, NUM_CLASSES, load_mnist, load_model, probabilities  # noqa: E402
+from model import DEFAULT_MODEL_PATH, NUM_CLASSES, load_mnist, load_model, read_images  # noqa: E402
 from play import BRUSH_RADIUS, CANVAS_SIZE, read_digits  # noqa: E402
 from play import read_drawings as read_as_the_app  # noqa: E402
 
@@ -68,10 +69,12 @@ def draw_curve(curves: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]], path
 
 
 def read_drawings(model: torch.nn.Module, characters: list[dict],
-                  seed: int) -> tuple[np.ndarray, list[non_digits.Drawn]]:
-    """Each drawing replayed and read the app's way: its 10 probabilities, and how it was drawn."""
+                  seed: int) -> tuple[np.ndarray, list[non_digits.Drawn], np.ndarray]:
+    """Each drawing replayed and read the app's way: its 10 probabilities, how it was drawn, and its 10
+    likenesses."""
     drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=seed)
-    return read_as_the_app(model, drawings), [non_digits.how_drawn(d) for d in drawings]
+    probs, likeness = read_as_the_app(model, drawings)
+    return probs, [non_digits.how_drawn(d) for d in drawings], likeness
 
 
 def shows_a_digit(model: torch.nn.Module, characters: list[dict], seed: int) -> np.ndarray:
@@ -121,6 +124,8 @@ def main() -> int:
     parser.add_argument("--most-parts", type=int,
                         help="try at most this many parts for every digit (the app: non_digits.MOST_PARTS, per digit)")
     parser.add_argument("--widest", type=float, help="try this widest digit (the app: non_digits.WIDEST)")
+    parser.add_argument("--least-likeness", type=float,
+                        help="try this least likeness (the app: non_digits.LEAST_LIKENESS; -1: without the rule)")
     parser.add_argument("--figure", type=Path, help="draw the curve into this PNG (README's: Assets/not_a_digit.png)")
     parser.add_argument("--before", help="another model (weights file) whose curve the figure shows dotted")
     args = parser.parse_args()
@@ -128,6 +133,8 @@ def main() -> int:
         non_digits.MOST_PARTS = (args.most_parts,) * NUM_CLASSES
     if args.widest is not None:
         non_digits.WIDEST = args.widest
+    if args.least_likeness is not None:
+        non_digits.LEAST_LIKENESS = args.least_likeness
 
     model = load_model(args.model)
     doodles = [d for d in load_pen_digits(args.doodles) if not d["digit_like"]]
@@ -140,16 +147,16 @@ def main() -> int:
 
     non_digit_sets = {"doodles, not digit-like": doodles, "pen letters, not digit-like": letters}
     read = {name: read_drawings(model, characters, args.seed) for name, characters in non_digit_sets.items()}
-    pen_probs, pen_drawn = read_drawings(model, pen, args.seed)
-    mnist_probs = probabilities(model, test_x)
+    pen_probs, pen_drawn, pen_likeness = read_drawings(model, pen, args.seed)
+    mnist_probs, mnist_likeness = read_images(model, test_x)
     print(f"{len(doodles):,} doodles, {len(letters):,} letters, {len(pen):,} pen digits,"
           f" {len(test_y):,} MNIST test digits; pen digits read right:"
           f" {(pen_probs.argmax(1) == np.array([c['label'] for c in pen])).mean():.2%}")
-    pen_score = non_digits.digit_score(pen_probs, pen_drawn)
-    scores = {name: non_digits.digit_score(probs, drawn) for name, (probs, drawn) in read.items()}
-    alone = {name: probs.max(1) for name, (probs, _) in read.items()}
+    pen_score = non_digits.digit_score(pen_probs, pen_drawn, pen_likeness)
+    scores = {name: non_digits.digit_score(*reading) for name, reading in read.items()}
+    alone = {name: probs.max(1) for name, (probs, *_) in read.items()}
     mnist_right = mnist_probs.argmax(1) == test_y.numpy()
-    report(scores, pen_score, non_digits.digit_score(mnist_probs), mnist_right)
+    report(scores, pen_score, non_digits.digit_score(mnist_probs, likeness=mnist_likeness), mnist_right)
     print("\nThe top probability alone, without the pen path (the rule before non_digits.how_drawn):")
     report(alone, pen_probs.max(1), mnist_probs.max(1), mnist_right)
     shown = ", ".join(f"{name} {shows_a_digit(model, characters, args.seed).mean():.1%}"
@@ -158,11 +165,11 @@ def main() -> int:
           f" shown somewhere for {shown}; no digit shown for {(~shows_a_digit(model, pen, args.seed)).mean():.2%}"
           f" of the pen digits")
     if args.figure:
-        curves = {f"{Path(args.model).name}, with the pen path": (pen_score, scores),
+        curves = {f"{Path(args.model).name}, the app's rules": (pen_score, scores),
                   "top probability alone": (pen_probs.max(1), alone)}
         if args.before:
             before = load_model(args.before)
-            curves[f"{Path(args.before).name}, with the pen path"] = (
+            curves[f"{Path(args.before).name}, the app's rules"] = (
                 non_digits.digit_score(*read_drawings(before, pen, args.seed)),
                 {name: non_digits.digit_score(*read_drawings(before, characters, args.seed))
                  for name, characters in non_digit_sets.items()})

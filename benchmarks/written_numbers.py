@@ -230,7 +230,8 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
 
 def read_as_one(model: torch.nn.Module, strokes: Strokes) -> int | None:
     """The digit the app reads for a drawing taken as one digit, unsplit; None: not a digit."""
-    return non_digits.read(read_drawings(model, [strokes])[0], non_digits.how_drawn(strokes))
+    probs, likeness = read_drawings(model, [strokes])
+    return non_digits.read(probs[0], non_digits.how_drawn(strokes), likeness[0])
 
 
 def single_pen_digits(model: torch.nn.Module, path: str, seed: int) -> str:

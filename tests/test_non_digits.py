@@ -88,6 +88,27 @@ def test_a_drawing_much_wider_than_tall_is_not_a_digit_however_sure_the_network_
     assert how_drawn([]) == Drawn(parts=0, width=0.0)
 
 
+def test_a_drawing_unlike_the_digit_it_is_read_as_is_not_a_digit_however_sure_the_network_is():
+    sure, like = probabilities(0.99, digit=5), np.full(10, 0.5)
+    unlike = like.copy()
+    unlike[5] = non_digits.LEAST_LIKENESS - 0.01  # ... though like other digits
+    assert read(sure, likeness=like) == 5 and read(sure, likeness=unlike) is None
+    assert is_digit(np.stack([sure, sure]), [in_parts(1)] * 2, np.stack([like, unlike])).tolist() == [True, False]
+    assert read(sure) == 5  # no likeness known: the other rules alone
+
+
+def test_likeness_is_the_cosine_of_the_features_and_each_digits_weights():
+    model = ImageClassifier().eval()
+    weights = model.fc2.weight.detach()
+    with torch.no_grad():
+        likeness = model.likeness(torch.stack([weights[3] * 7, -weights[3], weights[3] + weights[8]]))
+        images = torch.rand(4, 1, 28, 28)
+        torch.testing.assert_close(model.read(images)[0], model(images))  # one pass gives forward's logits
+    assert likeness.shape == (3, 10)
+    assert likeness[0, 3].item() == pytest.approx(1) and likeness[1, 3].item() == pytest.approx(-1)
+    assert likeness[2].argmax() in (3, 8)
+
+
 def test_made_up_non_digits_are_inputs_like_any_other_and_repeat_with_their_seed():
     drawings = make_non_digits(24, seed=1)
     assert drawings.shape == (24, 1, 28, 28) and drawings.dtype == torch.float32

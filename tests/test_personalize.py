@@ -8,6 +8,7 @@ import pytest
 import torch
 from conftest import REPO
 
+import non_digits
 import personalize
 import play
 from ink import load_pen_digits, replay_as_mouse
@@ -36,8 +37,8 @@ def test_adapting_on_a_writers_digits_reads_their_other_digits_better(shipped_mo
     personal = personalize.adapt(shipped_model, yours, mnist)
 
     drawings = [strokes for strokes, _ in held_out]
-    errors_before = (play.read_drawings(shipped_model, drawings).argmax(1) != labels.numpy()).sum()
-    errors_after = (play.read_drawings(personal, drawings).argmax(1) != labels.numpy()).sum()
+    errors_before = (play.read_drawings(shipped_model, drawings)[0].argmax(1) != labels.numpy()).sum()
+    errors_after = (play.read_drawings(personal, drawings)[0].argmax(1) != labels.numpy()).sum()
     assert errors_before >= 4  # the writer the shipped model misreads ...
     assert errors_after <= errors_before / 2, (errors_before, errors_after)  # ... misread at most half as often
     assert torch.equal(personal.conv1.weight, shipped_model.conv1.weight)  # only the dense layers learn
@@ -128,8 +129,10 @@ def test_remembering_nothing_reads_as_the_network_and_a_taught_drawing_pulls_its
     seven_with_a_foot = [[(180, 110), (420, 110), (330, 350), (280, 500), (400, 500)]]
     views = play.model_input(seven_with_a_foot)[None]
     remembering.remember(views, torch.tensor([2]))
-    assert play.read_drawings(shipped_model, [seven_with_a_foot])[0].argmax() == 7
-    assert play.read_drawings(remembering, [seven_with_a_foot])[0].argmax() == 2
+    assert play.read_drawings(shipped_model, [seven_with_a_foot])[0][0].argmax() == 7
+    probs, likeness = play.read_drawings(remembering, [seven_with_a_foot])
+    assert probs[0].argmax() == 2
+    assert likeness[0, 2] == 1 and non_digits.read(probs[0], likeness=likeness[0]) == 2  # what you taught is a digit
     assert (probabilities(remembering, images).argmax(1) == mnist_test[1][:200].numpy()).mean() >= 0.99
 
 

@@ -514,6 +514,23 @@ def test_a_drawing_much_wider_than_tall_reads_as_not_a_digit(app, screen, stroke
     assert_shows_not_a_digit(app, screen)
 
 
+# Read as a 0 and a 4 at 0.88 and 0.91, in one and two parts, no wider than a digit: only their features
+# tell that they are like no digit (non_digits.LEAST_LIKENESS).
+UNLIKE_ANY_DIGIT = {
+    "letter M": [[(120, 500), (150, 100), (300, 350), (450, 100), (480, 500)]],
+    "letter X": [[(150, 100), (450, 500)], [(450, 100), (150, 500)]],
+}
+
+
+@pytest.mark.parametrize("strokes", UNLIKE_ANY_DIGIT.values(), ids=UNLIKE_ANY_DIGIT.keys())
+def test_a_drawing_unlike_the_digit_it_is_read_as_reads_as_not_a_digit(app, screen, strokes):
+    for points in strokes:
+        stroke(app, points)
+    reading = app.readings[0]
+    assert len(app.readings) == 1 and non_digits.read(reading.probs, reading.drawn) is not None  # sure of a digit
+    assert_shows_not_a_digit(app, screen)
+
+
 def test_a_digit_gone_over_again_is_still_a_digit(app):
     for _ in range(max(non_digits.MOST_PARTS) + 1):
         stroke(app, SEVEN)
@@ -759,7 +776,7 @@ def test_a_single_digit_reads_exactly_as_before(app, digit, shipped_model):
     write(app, digit, height=300)
     whole = play.model_input(app.strokes)  # the whole drawing as one digit, the app's way before numbers
     np.testing.assert_array_equal(app.preview, whole[0, 0].numpy())
-    np.testing.assert_allclose(app.probs, play.read_drawings(shipped_model, [app.strokes])[0], atol=1e-6)
+    np.testing.assert_allclose(app.probs, play.read_drawings(shipped_model, [app.strokes])[0][0], atol=1e-6)
     assert app.caption().startswith(f"{play.TITLE} - {digit} (")
 
 
@@ -799,5 +816,5 @@ def test_a_full_memo_is_emptied_before_reading_not_during(shipped_model):
     memo = {}
     play.read(shipped_model, [one], memo)  # one is read and kept
     memo.update({("filler", k): None for k in range(play.MEMO_SIZE)})
-    images, probs, _ = play.read(shipped_model, [one, other], memo)  # a KeyError when the memo was emptied midway
+    images, probs, *_ = play.read(shipped_model, [one, other], memo)  # a KeyError when the memo was emptied midway
     assert len(images) == 2 and probs.shape == (2, 10) and probs[0].argmax() == probs[1].argmax() == 1
