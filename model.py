@@ -222,7 +222,7 @@ def read_views(model: nn.Module, views: torch.Tensor) -> tuple[np.ndarray, np.nd
     the mean over the drawing's views, from a (N, V, 1, 28, 28) batch (see ink.READING_VIEWS)."""
     count, per_drawing = views.shape[:2]
     probs, likeness = read_images(model, views.flatten(0, 1))
-    return probs.reshape(count, per_drawing, -1).mean(axis=1), likeness.reshape(count, per_drawing, -1).mean(axis=1)
+    return tuple(each.reshape(count, per_drawing, -1).mean(axis=1) for each in (probs, likeness))
 
 
 def predict(model: nn.Module, canvas: np.ndarray) -> np.ndarray:

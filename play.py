@@ -178,6 +178,12 @@ class Reading(NamedTuple):
         return NOT_A_DIGIT_MARK if self.digit is None else str(self.digit)
 
 
+def picture_reading(model: torch.nn.Module, image: torch.Tensor) -> Reading:
+    """A picture's (1, 1, 28, 28) input read as one digit: it has no pen path (non_digits.PICTURE)."""
+    (probs,), (likeness,) = read_images(model, image)
+    return Reading([], image[0, 0].numpy(), probs, non_digits.PICTURE, likeness)
+
+
 MEMO_SIZE = 1000  # readings kept for reuse: about 3 MB
 
 
@@ -282,8 +288,7 @@ class DigitApp:
             return
         self.clear()
         image = ink.preprocess(picture)
-        probs, likeness = read_images(self.model, image)
-        self.show([Reading([], image[0, 0].numpy(), probs[0], non_digits.PICTURE, likeness[0])] if image.any() else [])
+        self.show([picture_reading(self.model, image)] if image.any() else [])
         scale = CANVAS_SIZE / max(picture.shape)
         size = (round(picture.shape[1] * scale), round(picture.shape[0] * scale))
         surface = pygame.surfarray.make_surface(np.stack([picture.T] * 3, axis=-1))
