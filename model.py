@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+import non_digits
 from ink import DIGIT_BOX, IMAGE_SIZE, PictureError, preprocess, read_picture
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "MNIST_CUDA_MODEL.pt"
@@ -360,17 +361,19 @@ def print_test_accuracy(model: nn.Module, data_root: str) -> int:
 
 
 def print_predictions(model: nn.Module, paths: list[str]) -> int:
-    """One line per picture: the digit and its probability, or why it could not be read."""
+    """One line per picture: the digit and its probability, "not a digit" (non_digits.read), or why it
+    could not be read."""
     failed = False
     for path in paths:
         try:
-            probs = predict(model, read_picture(path))
+            (probs,), (likeness,) = read_images(model, preprocess(read_picture(path)))
         except PictureError as error:
             print(f"{path}: error: {error}")
             failed = True
             continue
-        digit = int(probs.argmax())
-        print(f"{path}: {digit} ({probs[digit]:.1%})")
+        digit, likeliest = non_digits.read(probs, likeness=likeness), int(probs.argmax())
+        print(f"{path}: {digit} ({probs[digit]:.1%})" if digit is not None
+              else f"{path}: not a digit (likeliest {likeliest}, {probs[likeliest]:.1%})")
     return 1 if failed else 0
 
 

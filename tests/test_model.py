@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from PIL import Image
+from PIL import Image, ImageDraw
 from torchsummary import summary
 
 from model import (
@@ -283,13 +283,17 @@ def test_predict_command_prints_one_line_per_file(tmp_path):
     bar[40:260, 90:120] = 255
     Image.fromarray(bar).save(tmp_path / "one.png")
     (tmp_path / "notes.txt").write_text("not a picture")
+    letter = Image.new("L", (600, 600))
+    ImageDraw.Draw(letter).line([(120, 500), (150, 100), (300, 350), (450, 100), (480, 500)], fill=255, width=20)
+    letter.save(tmp_path / "m.png")  # an M, read as 4 at 94%, but unlike any digit (non_digits.LEAST_LIKENESS)
     photo = DEFAULT_MODEL_PATH.parent / "Assets" / "photo_of_a_digit.jpg"
-    files = [str(photo), str(tmp_path / "one.png"), str(tmp_path / "notes.txt")]
+    files = [str(photo), str(tmp_path / "one.png"), str(tmp_path / "notes.txt"), str(tmp_path / "m.png")]
     result = subprocess.run([sys.executable, "model.py", "predict", *files], cwd=DEFAULT_MODEL_PATH.parent,
                             capture_output=True, text=True, timeout=120)
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 3 and "Traceback" not in result.stderr
+    assert len(lines) == 4 and "Traceback" not in result.stderr
     assert lines[0].startswith(f"{photo}: 4 (") and lines[1].startswith(f"{tmp_path / 'one.png'}: 1 (")
     assert lines[2] == f"{tmp_path / 'notes.txt'}: error: {tmp_path / 'notes.txt'} is not a picture that can be read " \
                        "(UnidentifiedImageError)"
+    assert lines[3].startswith(f"{tmp_path / 'm.png'}: not a digit (likeliest 4, ")
     assert result.returncode == 1  # one file could not be read
