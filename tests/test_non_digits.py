@@ -10,7 +10,7 @@ from conftest import HOUSE, REPO
 import non_digits
 import play
 from model import NOT_A_DIGIT, ImageClassifier, train_step
-from non_digits import Drawn, how_drawn, is_digit, make_non_digits, read
+from non_digits import PICTURE, Drawn, how_drawn, is_digit, make_non_digits, read
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import not_a_digit as benchmark  # noqa: E402
@@ -86,6 +86,27 @@ def test_a_drawing_much_wider_than_tall_is_not_a_digit_however_sure_the_network_
     assert read(probabilities(0.99, digit=2), how_drawn(dash)) is None
     assert read(probabilities(0.99, digit=2), how_drawn(two)) == 2
     assert how_drawn([]) == Drawn(parts=0, width=0.0)
+
+
+def corners_of(strokes):
+    return how_drawn(strokes).corners
+
+
+def test_sharp_turns_of_the_pen_path_are_corners_and_curves_are_not():
+    circle = [[(300 + 150 * np.sin(a), 300 - 150 * np.cos(a)) for a in np.linspace(0, 2 * np.pi, 60)]]
+    square = [[(300, 150), (450, 150), (450, 450), (150, 450), (150, 150), (300, 150)]]
+    jittered = [[(x + (-2) ** (k % 2), y) for k, (x, y) in enumerate(circle[0])]]  # a shaky mouse
+    assert corners_of(circle) == 0 and corners_of(jittered) == 0 and corners_of(square) == 4
+    assert corners_of(FOUR) == 1  # the 4's first stroke turns once; its stem is straight
+    assert corners_of([[(100 + 40 * k, 150 if k % 2 else 450) for k in range(10)]]) == 8  # a zigzag
+    assert corners_of([[(5, 5)]]) == 0 and PICTURE.corners == 0
+
+
+def test_a_drawing_with_more_corners_than_its_digit_is_not_a_digit_however_sure_the_network_is():
+    sure_zero, sure_four = probabilities(0.99, digit=0), probabilities(0.99, digit=4)
+    cornered = Drawn(parts=1, width=1.0, corners=non_digits.MOST_CORNERS[0] + 1)
+    assert read(sure_zero, cornered) is None and read(sure_zero, in_parts(1)) == 0
+    assert read(sure_four, cornered) == 4  # a 4 takes more corners than a 0
 
 
 def test_a_drawing_unlike_the_digit_it_is_read_as_is_not_a_digit_however_sure_the_network_is():

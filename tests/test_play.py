@@ -435,11 +435,13 @@ def mark_area(screen):
     return {screen.get_at((x, y))[:3] for x in range(cx - 30, cx + 30, 2) for y in range(cy - 60, cy + 60, 2)}
 
 
+NOT_YET_REJECTED = pytest.mark.xfail(strict=True, reason="issue #10: the shipped model was trained on digits alone")
 NOT_DIGITS = {
-    "spiral": [spiral(300, 300, 220)],
-    "scribble": [[(120 + 40 * k, 150 if k % 2 else 450) for k in range(10)]],
-    "square": [[(150, 150), (450, 150), (450, 450), (150, 450), (150, 150)]],
-    "letter A": [[(150, 500), (300, 100), (450, 500)], [(200, 350), (400, 350)]],
+    "spiral": pytest.param([spiral(300, 300, 220)], marks=NOT_YET_REJECTED),
+    "scribble": [[(120 + 40 * k, 150 if k % 2 else 450) for k in range(10)]],  # a 4 to the network, in 8 corners
+    # read as a 0: three sharp corners, as many as a 0 may have, since the fourth is where the pen starts
+    "square": pytest.param([[(150, 150), (450, 150), (450, 450), (150, 450), (150, 150)]], marks=NOT_YET_REJECTED),
+    "letter A": pytest.param([[(150, 500), (300, 100), (450, 500)], [(200, 350), (400, 350)]], marks=NOT_YET_REJECTED),
 }
 
 
@@ -466,11 +468,7 @@ def test_a_reading_of_no_digit_in_particular_shows_a_large_question_mark(app, sc
     assert play.RED not in mark_area(screen)
 
 
-NOT_YET_REJECTED = pytest.mark.xfail(strict=True, reason="issue #10: the shipped model was trained on digits alone")
-
-
 @pytest.mark.parametrize("strokes", NOT_DIGITS.values(), ids=NOT_DIGITS.keys())
-@NOT_YET_REJECTED
 def test_what_is_not_a_digit_reads_as_not_a_digit(app, screen, strokes):
     for points in strokes:
         stroke(app, points)
@@ -528,6 +526,24 @@ def test_a_drawing_unlike_the_digit_it_is_read_as_reads_as_not_a_digit(app, scre
         stroke(app, points)
     reading = app.readings[0]
     assert len(app.readings) == 1 and non_digits.read(reading.probs, reading.drawn) is not None  # sure of a digit
+    assert_shows_not_a_digit(app, screen)
+
+
+# Read as a 0 at 1.0 and 0.97, in one part, as like a 0 as real ones: only their corners tell (four, and no
+# 0 has more than three: non_digits.MOST_CORNERS).
+CORNERED = {
+    "square begun mid-side": [[(300, 150), (450, 150), (450, 450), (150, 450), (150, 150), (300, 150)]],
+    "T-shirt": [[(250, 150), (150, 200), (100, 300), (180, 320), (200, 260), (200, 500), (400, 500), (400, 260),
+                 (420, 320), (500, 300), (450, 200), (350, 150), (300, 200), (250, 150)]],
+}
+
+
+@pytest.mark.parametrize("strokes", CORNERED.values(), ids=CORNERED.keys())
+def test_a_drawing_with_more_corners_than_the_digit_it_is_read_as_reads_as_not_a_digit(app, screen, strokes):
+    for points in strokes:
+        stroke(app, points)
+    reading = app.readings[0]
+    assert reading.drawn.corners > non_digits.MOST_CORNERS[0] and reading.probs.argmax() == 0
     assert_shows_not_a_digit(app, screen)
 
 
