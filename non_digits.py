@@ -62,7 +62,8 @@ LEAST_LIKENESS = 0.13
 # `benchmarks/not_a_digit.py` measures the rule).
 WIDEST = 2.5
 # Nor is any digit drawn with more sharp corners than the index digit's: a 0, a 6 or an 8 is all curves,
-# while a square, a triangle, a diamond, a hand or a T-shirt read as one is all corners. A corner is
+# while a hand, a tornado, a T-shirt or a square begun mid-side read as one turns sharply again and
+# again (a triangle, or a square begun at a corner, turns no more often than a 0 may). A corner is
 # where the pen path turns by at least CORNER_TURN degrees within CORNER_REACH steps of CORNER_STEP of
 # the drawing's size either way (a mouse's jitter is far smaller than a step). Each digit may take as
 # many as the real pen digits the network reads as it take, but for one outlier (a zigzag under the

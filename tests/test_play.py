@@ -529,8 +529,8 @@ def test_a_drawing_unlike_the_digit_it_is_read_as_reads_as_not_a_digit(app, scre
     assert_shows_not_a_digit(app, screen)
 
 
-# Read as a 0 at 1.0 and 0.97, in one part, as like a 0 as real ones: only their corners tell (four, and no
-# 0 has more than three: non_digits.MOST_CORNERS).
+# Read as a 0 at 1.0 and 0.97, in one part, and like a 0 enough for the likeness: only their corners tell
+# (four, and no 0 has more than three: non_digits.MOST_CORNERS).
 CORNERED = {
     "square begun mid-side": [[(300, 150), (450, 150), (450, 450), (150, 450), (150, 150), (300, 150)]],
     "T-shirt": [[(250, 150), (150, 200), (100, 300), (180, 320), (200, 260), (200, 500), (400, 500), (400, 260),
