@@ -10,10 +10,11 @@ with the label `model.NOT_A_DIGIT`), which the runs README describes tried and d
 
 The pen path tells more: no digit is written in more than three parts (a 4 or a 5 in two, a crossed
 7 in three), and a 0, 2, 3, 6, 8 or 9 in more than two, while a doodle of a house, a face or a cat
-takes many; no digit is much wider than tall, while a dash, a skateboard or a river is; and no digit
-turns as sharply as often as a square, a T-shirt or a zigzag does. So a drawing written in more
-parts than the digit the network reads is written in (MOST_PARTS), more than WIDEST times as wide as
-tall, or with more sharp corners than that digit has (MOST_CORNERS) is not a digit either, however
+takes many; no digit is much wider than tall, while a dash, a skateboard or a river is; no digit
+turns sharply as often as a square, a T-shirt or a zigzag does, nor winds round and round as a spiral
+does. So a drawing written in more parts than the digit the network reads is written in
+(MOST_PARTS), more than WIDEST times as wide as tall, with more sharp corners than that digit has
+(MOST_CORNERS) or winding round its middle more than MOST_TURNS times is not a digit either, however
 sure the network is (`how_drawn`).
 
 So is a drawing whose fc1 features point too far from the way of the digit it is read as
@@ -72,6 +73,10 @@ WIDEST = 2.5
 # measures the rule).
 MOST_CORNERS = (3, 5, 6, 4, 5, 5, 3, 5, 2, 4)
 CORNER_TURN, CORNER_STEP, CORNER_REACH = 90.0, 0.05, 2
+# Nor does any stroke of a digit wind round the drawing's middle more than this many times, while a
+# spiral does: a 0 goes round once (of the real pen digits the most is 1.7 times, a 0 whose end runs
+# on past its start), or twice when gone over again in one stroke.
+MOST_TURNS = 2.5
 
 
 class Drawn(NamedTuple):
@@ -81,15 +86,17 @@ class Drawn(NamedTuple):
     parts: int
     width: float
     corners: int = 0
+    turns: float = 0.0  # the most any stroke winds round the drawing's middle
 
 
-PICTURE = Drawn(parts=1, width=1.0)  # a picture has no pen path: read as one part, as wide as tall, no corners
+PICTURE = Drawn(parts=1, width=1.0)  # a picture has no pen path: one part, as wide as tall, no corners or turns
 
 
 def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
     """How a drawing was drawn, from its pen path: its width over its height, the parts it was written
     in, its strokes in the order drawn leaving out marks (see MOST_PARTS) and strokes that go over the
-    ink before them (see NEW_INK), and its sharp corners (see MOST_CORNERS)."""
+    ink before them (see NEW_INK), its sharp corners (see MOST_CORNERS) and how many times a stroke
+    winds round its middle (see MOST_TURNS)."""
     arrays = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes if len(stroke)]
     if not arrays:
         return Drawn(parts=0, width=0.0)
@@ -105,15 +112,29 @@ def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 near_ink[cells[:, 0] + dx, cells[:, 1] + dy] = True
-    corners = sum(_corners(stroke, CORNER_STEP * size) for stroke in arrays)
-    return Drawn(parts, float(width / max(height, 1.0)), corners)
+    paths = [_resampled(stroke, CORNER_STEP * size) for stroke in arrays]
+    corners = sum(_corners(path) for path in paths)
+    middle = low + np.array([width, height]) / 2
+    turns = max(_turns(path - middle) for path in paths)
+    return Drawn(parts, float(width / max(height, 1.0)), corners, turns)
 
 
-def _corners(stroke: np.ndarray, step: float) -> int:
-    """How many times the stroke turns sharply (see CORNER_TURN), on its path resampled `step` apart."""
+def _resampled(stroke: np.ndarray, step: float) -> np.ndarray:
+    """The stroke's path as points `step` apart along it."""
     along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(stroke, axis=0), axis=1))])
     at = np.arange(0.0, along[-1], step)
-    path = np.column_stack([np.interp(at, along, stroke[:, 0]), np.interp(at, along, stroke[:, 1])])
+    return np.column_stack([np.interp(at, along, stroke[:, 0]), np.interp(at, along, stroke[:, 1])])
+
+
+def _turns(path: np.ndarray) -> float:
+    """How many times a path winds round (0, 0), either way."""
+    angle = np.arctan2(path[:, 1], path[:, 0])
+    step = (np.diff(angle) + np.pi) % (2 * np.pi) - np.pi
+    return float(abs(step.sum()) / (2 * np.pi))
+
+
+def _corners(path: np.ndarray) -> int:
+    """How many times an evenly resampled path turns sharply (see CORNER_TURN)."""
     reach = CORNER_REACH
     if len(path) <= 2 * reach:
         return 0
@@ -130,13 +151,13 @@ def digit_score(probabilities: np.ndarray, drawn: Drawn | Sequence[Drawn] = PICT
     """How surely each drawing is a digit, from its 10 probabilities (the last axis), how it was drawn
     (one how_drawn for each) and its 10 likenesses (ImageClassifier.likeness; None: not known): its top
     probability, or 0 when written in more parts than the digit it names is (MOST_PARTS), drawn wider
-    than WIDEST, with more sharp corners than that digit (MOST_CORNERS), or less like it than
-    LEAST_LIKENESS."""
+    than WIDEST, with more sharp corners than that digit (MOST_CORNERS), winding round its middle more
+    than MOST_TURNS times, or less like that digit than LEAST_LIKENESS."""
     probabilities = np.asarray(probabilities)
     named = probabilities.argmax(axis=-1)
-    parts, width, corners = np.asarray(drawn, dtype=float).T
+    parts, width, corners, turns = np.asarray(drawn, dtype=float).T
     like_a_digit = ((parts <= np.asarray(MOST_PARTS)[named]) & (width <= WIDEST)
-                    & (corners <= np.asarray(MOST_CORNERS)[named]))
+                    & (corners <= np.asarray(MOST_CORNERS)[named]) & (turns <= MOST_TURNS))
     if likeness is not None:
         like_a_digit &= np.take_along_axis(np.asarray(likeness), named[..., None], axis=-1)[..., 0] >= LEAST_LIKENESS
     return np.where(like_a_digit, probabilities.max(axis=-1), 0.0)

@@ -9,9 +9,9 @@ and real pen digits are each replayed as mouse strokes at a random height from 1
 random place on the canvas and read the app's way; MNIST test digits are read as stored. The score
 is the app's (`non_digits.digit_score`): the model's top probability, or 0 for a drawing written in
 more parts than the digit it reads (`non_digits.MOST_PARTS`), wider than `non_digits.WIDEST`, with
-more sharp corners than that digit (`non_digits.MOST_CORNERS`), or less like it than
-`non_digits.LEAST_LIKENESS`; a drawing is named a digit when it reaches
-the threshold. Reported at the app's threshold
+more sharp corners than that digit (`non_digits.MOST_CORNERS`), winding round its middle more than
+`non_digits.MOST_TURNS` times, or less like that digit than `non_digits.LEAST_LIKENESS`; a drawing is
+named a digit when it reaches the threshold. Reported at the app's threshold
 (`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with AUROC (pen digits against doodles), the
 doodles and letters still named a digit at the threshold that keeps 99% and 95% of the pen digits,
 and the curve between the two as a figure; and, to compare, the top probability alone, without the
@@ -127,6 +127,8 @@ def main() -> int:
     parser.add_argument("--widest", type=float, help="try this widest digit (the app: non_digits.WIDEST)")
     parser.add_argument("--most-corners", type=int, help="try at most this many sharp corners for every digit"
                         " (the app: non_digits.MOST_CORNERS, per digit; 1000: without the rule)")
+    parser.add_argument("--most-turns", type=float, help="try at most this many turns round the middle"
+                        " (the app: non_digits.MOST_TURNS; 1000: without the rule)")
     parser.add_argument("--least-likeness", type=float,
                         help="try this least likeness (the app: non_digits.LEAST_LIKENESS; -1: without the rule)")
     parser.add_argument("--figure", type=Path, help="draw the curve into this PNG (README's: Assets/not_a_digit.png)")
@@ -138,6 +140,8 @@ def main() -> int:
         non_digits.WIDEST = args.widest
     if args.most_corners is not None:
         non_digits.MOST_CORNERS = (args.most_corners,) * NUM_CLASSES
+    if args.most_turns is not None:
+        non_digits.MOST_TURNS = args.most_turns
     if args.least_likeness is not None:
         non_digits.LEAST_LIKENESS = args.least_likeness
 

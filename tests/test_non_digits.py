@@ -102,6 +102,20 @@ def test_sharp_turns_of_the_pen_path_are_corners_and_curves_are_not():
     assert corners_of([[(5, 5)]]) == 0 and PICTURE.corners == 0
 
 
+def test_a_spiral_winds_round_its_middle_more_often_than_any_digit():
+    def circle(turns):
+        return [(300 + 150 * np.sin(a), 300 - 150 * np.cos(a)) for a in np.linspace(0, turns * 2 * np.pi, 60 * turns)]
+
+    spiral = [(300 + r * np.sin(a), 300 - r * np.cos(a)) for r, a in zip(np.linspace(5, 150, 200),
+                                                                         np.linspace(0, 7 * np.pi, 200), strict=True)]
+    assert how_drawn([circle(1)]).turns == pytest.approx(1, abs=0.05)
+    assert how_drawn([spiral]).turns == pytest.approx(3.5, abs=0.1) and non_digits.MOST_TURNS < 3.5
+    sure_zero = probabilities(0.99, digit=0)
+    assert read(sure_zero, how_drawn([spiral])) is None
+    assert read(sure_zero, how_drawn([circle(2)])) == 0  # a 0 gone over again in one stroke
+    assert how_drawn([FOUR[1], [(200, 150)]]).turns < 0.5  # a line, and a dot beside it, go round nothing
+
+
 def test_a_drawing_with_more_corners_than_its_digit_is_not_a_digit_however_sure_the_network_is():
     sure_zero, sure_four = probabilities(0.99, digit=0), probabilities(0.99, digit=4)
     cornered = Drawn(parts=1, width=1.0, corners=non_digits.MOST_CORNERS[0] + 1)
