@@ -80,13 +80,13 @@ MOST_TURNS = 2.5
 
 
 class Drawn(NamedTuple):
-    """How a drawing was drawn (`how_drawn`): the parts it was written in, its width over its height, and
-    the sharp corners of its pen path."""
+    """How a drawing was drawn (`how_drawn`): the parts it was written in, its width over its height, the
+    sharp corners of its pen path, and the most any of its strokes winds round its middle."""
 
     parts: int
     width: float
     corners: int = 0
-    turns: float = 0.0  # the most any stroke winds round the drawing's middle
+    turns: float = 0.0
 
 
 PICTURE = Drawn(parts=1, width=1.0)  # a picture has no pen path: one part, as wide as tall, no corners or turns
