@@ -27,6 +27,8 @@ DIGITS = {
 # A doodle in canvas pixels: walls, roof, door and window, four parts.
 HOUSE = [[(150, 250), (150, 500), (450, 500), (450, 250), (150, 250)], [(130, 260), (300, 100), (470, 260)],
          [(270, 500), (270, 400), (330, 400), (330, 500)], [(180, 300), (240, 300), (240, 350), (180, 350), (180, 300)]]
+# Read as a 0 with certainty, and turning sharply four times: one corner more than any 0 (non_digits.MOST_CORNERS).
+SQUARE_BEGUN_MID_SIDE = [[(300, 150), (450, 150), (450, 450), (150, 450), (150, 150), (300, 150)]]
 
 
 def written(text, height=100.0, gap=0.25, left=20.0, top=200.0):

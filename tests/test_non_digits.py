@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import HOUSE, REPO
+from conftest import HOUSE, REPO, SQUARE_BEGUN_MID_SIDE
 
 import non_digits
 import play
@@ -94,9 +94,8 @@ def corners_of(strokes):
 
 def test_sharp_turns_of_the_pen_path_are_corners_and_curves_are_not():
     circle = [[(300 + 150 * np.sin(a), 300 - 150 * np.cos(a)) for a in np.linspace(0, 2 * np.pi, 60)]]
-    square = [[(300, 150), (450, 150), (450, 450), (150, 450), (150, 150), (300, 150)]]
     jittered = [[(x + (-2) ** (k % 2), y) for k, (x, y) in enumerate(circle[0])]]  # a shaky mouse
-    assert corners_of(circle) == 0 and corners_of(jittered) == 0 and corners_of(square) == 4
+    assert corners_of(circle) == 0 and corners_of(jittered) == 0 and corners_of(SQUARE_BEGUN_MID_SIDE) == 4
     assert corners_of(FOUR) == 1  # the 4's first stroke turns once; its stem is straight
     assert corners_of([[(100 + 40 * k, 150 if k % 2 else 450) for k in range(10)]]) == 8  # a zigzag
     assert corners_of([[(5, 5)]]) == 0 and PICTURE.corners == 0
