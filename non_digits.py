@@ -19,6 +19,10 @@ sure the network is (`how_drawn`).
 
 So is a drawing whose fc1 features point too far from the way of the digit it is read as
 (LEAST_LIKENESS): a drawing like no digit can still come out sure of one, when its features are long.
+
+A drawing the app splits into several digits is a number only when most of them are digits
+(`is_number`): a doodle often comes apart into pieces, and one piece that reads as a digit among
+pieces that do not (a bicycle read as "0?") is no number.
 """
 
 import math
@@ -172,6 +176,19 @@ def is_digit(probabilities: np.ndarray, drawn: Drawn | Sequence[Drawn] = PICTURE
 def read(probabilities: np.ndarray, drawn: Drawn = PICTURE, likeness: np.ndarray | None = None) -> int | None:
     """The digit a drawing's 10 probabilities name, or None when it is not a digit (see digit_score)."""
     return int(np.argmax(probabilities)) if is_digit(probabilities, drawn, likeness) else None
+
+
+# A drawing split into parts is not a number when at least this share of its parts are not digits: a
+# house read as "0?" is not the number 0, while a number with one doubtful digit in three ("4?2") still
+# shows the two read. Of the development doodles the app showed a digit for, a quarter were such
+# readings; of the real pen digits, two (README, "Not a digit").
+NOT_A_NUMBER_SHARE = 0.5
+
+
+def is_number(digits: Sequence[int | None]) -> bool:
+    """Whether the parts of a drawing, each read as a digit or None (not a digit; see `read`), are a
+    number: fewer than NOT_A_NUMBER_SHARE of them not digits. One part: whether it is a digit."""
+    return bool(digits) and sum(digit is None for digit in digits) < NOT_A_NUMBER_SHARE * len(digits)
 
 
 def _dense(stroke: np.ndarray, step: float) -> np.ndarray:

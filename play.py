@@ -381,15 +381,21 @@ class DigitApp:
         return self.readings[self.focus].image if self.readings else np.zeros((ink.IMAGE_SIZE,) * 2, np.float32)
 
     def prediction(self) -> tuple[int | None, float] | None:
-        """The digit the rows show (None: not a digit) and its top probability; None for a blank canvas."""
+        """The digit the rows show (None: not a digit, or a part of no number) and its top probability;
+        None for a blank canvas."""
         if not self.readings:
             return None
         reading = self.readings[self.focus]
-        return reading.digit, float(reading.probs.max())
+        return reading.digit if self.is_number() else None, float(reading.probs.max())
+
+    def is_number(self) -> bool:
+        """Whether the canvas holds a number: most of its parts are digits (non_digits.is_number)."""
+        return non_digits.is_number([r.digit for r in self.readings])
 
     def number(self) -> str:
-        """The digits on the canvas, left to right, `?` for each part that is not a digit."""
-        return "".join(r.shown for r in self.readings)
+        """The digits on the canvas, left to right, `?` for each part that is not a digit; a single `?`
+        when they are not a number."""
+        return "".join(r.shown for r in self.readings) if self.is_number() else NOT_A_DIGIT_MARK
 
     # --- events --------------------------------------------------------------------------------
 
@@ -448,7 +454,7 @@ class DigitApp:
     def caption(self) -> str:
         if not self.readings:
             return TITLE
-        if all(r.digit is None for r in self.readings):
+        if not self.is_number():
             return f"{TITLE} - not a digit"
         if len(self.readings) > 1:
             return f"{TITLE} - {self.number()}"
@@ -485,7 +491,7 @@ class DigitApp:
     def _render_number(self, screen: pygame.Surface) -> None:
         """The number read, large; under it each digit's input, its reading and how sure; the digit the
         rows show framed."""
-        number = self.big_font.render(self.number(), True, GREEN)
+        number = self.big_font.render(self.number(), True, GREEN if self.is_number() else RED)
         screen.blit(number, number.get_rect(midtop=(NUMBER_BOX.centerx, NUMBER_BOX.top)))
         cell = NUMBER_BOX.width // len(self.readings)
         side = min(ink.IMAGE_SIZE * PREVIEW_SCALE, cell - 6)

@@ -16,8 +16,8 @@ named a digit when it reaches the threshold. Reported at the app's threshold
 doodles and letters still named a digit at the threshold that keeps 99% and 95% of the pen digits,
 and the curve between the two as a figure; and, to compare, the top probability alone, without the
 pen path. Each drawing is read as one digit there; last, the whole canvas is read as the app reads
-it, split into digits first (a doodle can come out as a number): for how many the app shows a digit
-somewhere.
+it, split into digits first (a doodle can come out as a number): for how many the app shows a number
+(one digit, or several most of which are digits).
 This only measures; nothing here trains the model.
 """
 
@@ -78,11 +78,11 @@ def read_drawings(model: torch.nn.Module, characters: list[dict],
     return probs, [non_digits.how_drawn(d) for d in drawings], likeness
 
 
-def shows_a_digit(model: torch.nn.Module, characters: list[dict], seed: int) -> np.ndarray:
+def shows_a_number(model: torch.nn.Module, characters: list[dict], seed: int) -> np.ndarray:
     """Whether the app, reading the whole canvas as it does (split into digits first, play.read_digits),
-    shows a digit anywhere on it for each drawing, replayed."""
+    shows a number for each drawing, replayed (non_digits.is_number: most of its parts are digits)."""
     drawings = replay_as_mouse(characters, CANVAS_SIZE, BRUSH_RADIUS, seed=seed)
-    return np.array([any(reading.digit is not None for reading in read_digits(model, d)) for d in drawings])
+    return np.array([non_digits.is_number([reading.digit for reading in read_digits(model, d)]) for d in drawings])
 
 
 def auroc(positives: np.ndarray, negatives: np.ndarray) -> float:
@@ -131,6 +131,8 @@ def main() -> int:
                         " (the app: non_digits.MOST_TURNS; 1000: without the rule)")
     parser.add_argument("--least-likeness", type=float,
                         help="try this least likeness (the app: non_digits.LEAST_LIKENESS; -1: without the rule)")
+    parser.add_argument("--not-a-number-share", type=float, help="try this share of parts not digits that"
+                        " makes a canvas no number (the app: non_digits.NOT_A_NUMBER_SHARE; 1: only when none is)")
     parser.add_argument("--figure", type=Path, help="draw the curve into this PNG (README's: Assets/not_a_digit.png)")
     parser.add_argument("--before", help="another model (weights file) whose curve the figure shows dotted")
     args = parser.parse_args()
@@ -144,6 +146,8 @@ def main() -> int:
         non_digits.MOST_TURNS = args.most_turns
     if args.least_likeness is not None:
         non_digits.LEAST_LIKENESS = args.least_likeness
+    if args.not_a_number_share is not None:
+        non_digits.NOT_A_NUMBER_SHARE = args.not_a_number_share
 
     model = load_model(args.model)
     doodles = [d for d in load_pen_digits(args.doodles) if not d["digit_like"]]
@@ -168,10 +172,10 @@ def main() -> int:
     report(scores, pen_score, non_digits.digit_score(mnist_probs, likeness=mnist_likeness), mnist_right)
     print("\nThe top probability alone, without the pen path (the rule before non_digits.how_drawn):")
     report(alone, pen_probs.max(1), mnist_probs.max(1), mnist_right)
-    shown = ", ".join(f"{name} {shows_a_digit(model, characters, args.seed).mean():.1%}"
+    shown = ", ".join(f"{name} {shows_a_number(model, characters, args.seed).mean():.1%}"
                       for name, characters in non_digit_sets.items())
-    print(f"\nThe canvas read as the app reads it (split into digits first), at the app's threshold: a digit"
-          f" shown somewhere for {shown}; no digit shown for {(~shows_a_digit(model, pen, args.seed)).mean():.2%}"
+    print(f"\nThe canvas read as the app reads it (split into digits first), at the app's threshold: a number"
+          f" shown for {shown}; none shown for {(~shows_a_number(model, pen, args.seed)).mean():.2%}"
           f" of the pen digits")
     if args.figure:
         curves = {f"{Path(args.model).name}, the app's rules": (pen_score, scores),

@@ -39,6 +39,12 @@ def test_the_app_and_the_benchmark_use_the_one_threshold(monkeypatch):
     assert reading.shown == play.NOT_A_DIGIT_MARK
 
 
+def test_parts_of_which_most_are_digits_are_a_number():
+    assert not non_digits.is_number([]) and not non_digits.is_number([None])
+    assert non_digits.is_number([7]) and non_digits.is_number([4, None, 2])
+    assert not non_digits.is_number([0, None]) and not non_digits.is_number([None, 1, None])
+
+
 # Drawings in canvas pixels, a list of strokes each.
 FOUR = [[(200, 100), (140, 330), (330, 330)], [(280, 180), (280, 500)]]
 CROSSED_SEVEN = [[(150, 100), (400, 100)], [(400, 100), (250, 500)], [(250, 300), (400, 300)]]

@@ -460,8 +460,11 @@ def test_a_reading_of_no_digit_in_particular_shows_a_large_question_mark(app, sc
     app.show([play.Reading([0], app.preview, np.full(10, 0.1))])  # the ten equally likely
     assert_shows_not_a_digit(app, screen)
     one = np.eye(10)[1]
-    app.show([play.Reading([0], app.preview, one), play.Reading([1], app.preview, np.full(10, 0.1))])
-    assert app.number() == "1?" and app.caption() == f"{play.TITLE} - 1?"  # in a number, that part is a ?
+    unsure = play.Reading([1], app.preview, np.full(10, 0.1))
+    app.show([play.Reading([0], app.preview, one), unsure, play.Reading([2], app.preview, one)])
+    assert app.number() == "1?1" and app.caption() == f"{play.TITLE} - 1?1"  # in a number, that part is a ?
+    app.show([play.Reading([0], app.preview, one), unsure])  # ... but half of them unread is no number
+    assert_shows_not_a_digit(app, screen)
     app.clear()
     assert app.caption() == play.TITLE  # a blank canvas stays blank: no ?
     app.render(screen)
@@ -479,6 +482,13 @@ def test_a_drawing_in_more_parts_than_a_digit_reads_as_not_a_digit(app, screen):
     for points in HOUSE:
         stroke(app, points)
     assert len(app.readings) == 1  # one drawing, not a number
+    assert_shows_not_a_digit(app, screen)
+
+
+def test_a_drawing_that_comes_apart_into_a_digit_and_a_non_digit_reads_as_not_a_digit(app, screen):
+    stroke(app, arc(150, 300, 100, 0, 2 * np.pi, 40))  # a 0 ...
+    stroke(app, spiral(430, 300, 120))  # ... beside a spiral: a doodle, not the number 0
+    assert [r.digit for r in app.readings] == [0, None]
     assert_shows_not_a_digit(app, screen)
 
 
