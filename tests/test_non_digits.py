@@ -121,6 +121,22 @@ def test_a_spiral_winds_round_its_middle_more_often_than_any_digit():
     assert how_drawn([FOUR[1], [(200, 150)]]).turns < 0.5  # a line, and a dot beside it, go round nothing
 
 
+def arc(start, end, radius=150, centre=(300, 300), points=40):
+    return [(centre[0] + radius * np.sin(a), centre[1] - radius * np.cos(a)) for a in np.linspace(start, end, points)]
+
+
+def test_a_0_is_a_loop_with_a_slash_through_it_not_a_loop_with_a_handle_outside():
+    loop, handle = arc(0, 2 * np.pi), arc(-1.4, 1.4, radius=80, centre=(300, 150))  # a purse
+    slashed = how_drawn([loop, [(150, 500), (450, 100)]])  # its slash reaching out beyond the loop
+    assert slashed.inside > 0.5 and read(probabilities(0.99, digit=0), slashed) == 0
+    assert how_drawn([loop, handle]).inside == 0 and how_drawn([handle, loop]).inside == 0
+    assert how_drawn([arc(0, np.pi), arc(np.pi, 2 * np.pi)]).inside == 1  # a 0 in two halves: neither closes
+    assert how_drawn([loop]).inside == 1 and PICTURE.inside == 1
+    purse = how_drawn([loop, handle])
+    assert read(probabilities(0.99, digit=0), purse) is None
+    assert read(probabilities(0.99, digit=9), purse) == 9  # a 9 is a loop with its stem outside
+
+
 def test_a_drawing_with_more_corners_than_its_digit_is_not_a_digit_however_sure_the_network_is():
     sure_zero, sure_four = probabilities(0.99, digit=0), probabilities(0.99, digit=4)
     cornered = Drawn(parts=1, width=1.0, corners=non_digits.MOST_CORNERS[0] + 1)

@@ -497,6 +497,13 @@ def arc(x, y, radius, start, end, points=24):
     return [(round(x + radius * np.sin(a)), round(y - radius * np.cos(a))) for a in np.linspace(start, end, points)]
 
 
+def test_a_loop_with_a_handle_outside_it_reads_as_not_a_digit(app, screen):
+    stroke(app, arc(300, 340, 170, 0, 2 * np.pi, 48))
+    stroke(app, arc(300, 200, 90, -1.5, 1.5, 16))  # a purse: a 0 to the network, its handle outside the loop
+    assert len(app.readings) == 1 and app.readings[0].probs.argmax() == 0
+    assert_shows_not_a_digit(app, screen)
+
+
 # Read with certainty as a 0 and a 9, and each drawn in three parts: no 0 or 9 is written in more than two.
 IN_MORE_PARTS_THAN_THEIR_DIGIT = {
     "face": [arc(300, 300, 180, 0, 2 * np.pi, 48), [(300, 250), (290, 330)], arc(300, 300, 110, 2.2, 4.1, 16)],
