@@ -88,7 +88,7 @@ MOST_TURNS = 2.5
 # inside it. A purse, a mug or a house read as 0 is a closed outline with a handle, a lid or a roof
 # outside it. Of the real pen digits read as 0, seven have less, none of them a 0 read right: five of
 # one writer's "0"s that are zeros side by side and two 8s; the slashed zeros whose slash reaches far
-# out have 0.3; of the doodles not flagged digit-like, 3% are then not a digit. Chosen on the
+# out have 0.27 and more; of the doodles not flagged digit-like, 3% are then not a digit. Chosen on the
 # development samples (ad hoc; `benchmarks/not_a_digit.py` measures the rule).
 LEAST_INSIDE_A_0, CLOSED = 0.15, 0.25
 

@@ -23,8 +23,9 @@ import os
 import signal
 import sys
 import time
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
 if __name__ == "__main__":
@@ -156,7 +157,8 @@ def read_drawings(model: torch.nn.Module, drawings: list[ink.Strokes]) -> tuple[
     return read_views(model, torch.stack([model_input(strokes) for strokes in drawings]))
 
 
-class Reading(NamedTuple):
+@dataclass(frozen=True, eq=False)
+class Reading:
     """One digit on the canvas: the indices of its strokes, the model's 28x28 input, the 10 probabilities,
     how it was drawn (non_digits.how_drawn; a picture: non_digits.PICTURE) and its 10 likenesses
     (model.ImageClassifier.likeness; None: not known)."""
@@ -167,7 +169,7 @@ class Reading(NamedTuple):
     drawn: non_digits.Drawn = non_digits.PICTURE
     likeness: np.ndarray | None = None
 
-    @property
+    @cached_property  # the panel, the number and the title each ask, every frame
     def digit(self) -> int | None:
         """The digit read; None when the drawing is not a digit."""
         return non_digits.read(self.probs, self.drawn, self.likeness)
