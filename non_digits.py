@@ -84,25 +84,32 @@ MOST_TURNS = 2.5
 
 
 # A 0 in two parts is a loop with a slash through it, or a loop drawn in two halves: when one part closes
-# on itself (ends within CLOSED of its size from where it began), at least this share of the other lies
-# inside it. A purse, a mug or a house read as 0 is a closed outline with a handle, a lid or a roof
-# outside it. Of the real pen digits read as 0, seven have less, none of them a 0 read right: five of
-# one writer's "0"s that are zeros side by side and two 8s; the slashed zeros whose slash reaches far
-# out have 0.27 and more; of the doodles not flagged digit-like, 3% are then not a digit. Chosen on the
-# development samples (ad hoc; `benchmarks/not_a_digit.py` measures the rule).
-LEAST_INSIDE_A_0, CLOSED = 0.15, 0.25
+# on itself (ends within CLOSED of its size from where it began), at least LEAST_INSIDE_A_0 of the other
+# lies inside it, and the other is at least LEAST_SLASH of the loop's size.
+# A purse, a mug or a house read as 0 is a closed outline with a handle, a lid or a roof outside it. Of
+# the real pen digits read as 0, seven have less inside, none of them a 0 read right: five of one
+# writer's "0"s that are zeros side by side and two 8s; the slashed zeros whose slash reaches far out
+# have 0.27 and more; of the doodles not flagged digit-like, 3% are then not a digit.
+# A pond, a face, a postcard or a sock read as 0 is an outline with a short line or shape inside it (a
+# ripple, a mouth, a stamp, a heel): of the doodles not flagged digit-like, 1% more are then not a digit;
+# of the real pen digits read as 0 one has a shorter second part (a 0 with a tick at its top), the
+# shortest slash is 0.49 of its loop. Chosen on the development samples (ad hoc;
+# `benchmarks/not_a_digit.py` measures the rule).
+LEAST_INSIDE_A_0, LEAST_SLASH, CLOSED = 0.15, 0.4, 0.25
 
 
 class Drawn(NamedTuple):
     """How a drawing was drawn (`how_drawn`): the parts it was written in, its width over its height, the
     sharp corners of its pen path, the most any of its strokes winds round its middle, and, drawn in
-    two parts one of which closes on itself, the share of the other inside it (see LEAST_INSIDE_A_0)."""
+    two parts one of which closes on itself, the share of the other inside it and the other's size over
+    the loop's (see LEAST_INSIDE_A_0)."""
 
     parts: int
     width: float
     corners: int = 0
     turns: float = 0.0
     inside: float = 1.0
+    reach: float = 1.0
 
 
 PICTURE = Drawn(parts=1, width=1.0)  # a picture has no pen path: one part, as wide as tall, no corners or turns
@@ -134,8 +141,8 @@ def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
     middle = low + np.array([width, height]) / 2
     turns = max(_turns(path - middle) for path in paths)
     parts = [path for path, part in zip(paths, is_part, strict=True) if part]
-    inside = _inside_the_other(*parts) if len(parts) == 2 else 1.0
-    return Drawn(len(parts), float(width / max(height, 1.0)), corners, turns, inside)
+    inside, reach = _slash(*parts) if len(parts) == 2 else (1.0, 1.0)
+    return Drawn(len(parts), float(width / max(height, 1.0)), corners, turns, inside, reach)
 
 
 def _resampled(stroke: np.ndarray, step: float) -> np.ndarray:
@@ -145,11 +152,18 @@ def _resampled(stroke: np.ndarray, step: float) -> np.ndarray:
     return np.column_stack([np.interp(at, along, stroke[:, 0]), np.interp(at, along, stroke[:, 1])])
 
 
-def _inside_the_other(a: np.ndarray, b: np.ndarray) -> float:
-    """The share of one path's points inside the other, where that other closes on itself (see CLOSED);
-    the least of the two ways, 1 when neither closes."""
-    shares = [_inside(points, loop).mean() for loop, points in ((a, b), (b, a)) if _closes(loop) and len(points)]
-    return float(min(shares, default=1.0))
+def _slash(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """How far one path is a slash through the other, where that other closes on itself (see CLOSED):
+    the share of its points inside the loop and its size over the loop's; the least of the two ways,
+    1 and 1 when neither closes."""
+    ways = [(_inside(points, loop).mean(), _size(points) / _size(loop))
+            for loop, points in ((a, b), (b, a)) if _closes(loop) and len(points)]
+    inside, reach = np.min(ways, axis=0) if ways else (1.0, 1.0)
+    return float(inside), float(reach)
+
+
+def _size(path: np.ndarray) -> float:
+    return float(max(np.ptp(path, axis=0).max(), 1e-9))
 
 
 def _closes(path: np.ndarray) -> bool:
@@ -194,14 +208,15 @@ def digit_score(probabilities: np.ndarray, drawn: Drawn | Sequence[Drawn] = PICT
     (one how_drawn for each) and its 10 likenesses (ImageClassifier.likeness; None: not known): its top
     probability, or 0 when written in more parts than the digit it names is (MOST_PARTS), drawn wider
     than WIDEST, with more sharp corners than that digit (MOST_CORNERS), winding round its middle more
-    than MOST_TURNS times, a 0 with a part outside its loop (LEAST_INSIDE_A_0), or less like that digit
+    than MOST_TURNS times, a 0 with a second part outside its loop or too short to be its slash
+    (LEAST_INSIDE_A_0, LEAST_SLASH), or less like that digit
     than LEAST_LIKENESS."""
     probabilities = np.asarray(probabilities)
     named = probabilities.argmax(axis=-1)
-    parts, width, corners, turns, inside = np.asarray(drawn, dtype=float).T
+    parts, width, corners, turns, inside, reach = np.asarray(drawn, dtype=float).T
     like_a_digit = ((parts <= np.asarray(MOST_PARTS)[named]) & (width <= WIDEST)
                     & (corners <= np.asarray(MOST_CORNERS)[named]) & (turns <= MOST_TURNS)
-                    & ((named != 0) | (inside >= LEAST_INSIDE_A_0)))
+                    & ((named != 0) | ((inside >= LEAST_INSIDE_A_0) & (reach >= LEAST_SLASH))))
     if likeness is not None:
         like_a_digit &= np.take_along_axis(np.asarray(likeness), named[..., None], axis=-1)[..., 0] >= LEAST_LIKENESS
     return np.where(like_a_digit, probabilities.max(axis=-1), 0.0)

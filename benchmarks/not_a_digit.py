@@ -10,7 +10,8 @@ random place on the canvas and read the app's way; MNIST test digits are read as
 is the app's (`non_digits.digit_score`): the model's top probability, or 0 for a drawing written in
 more parts than the digit it reads (`non_digits.MOST_PARTS`), wider than `non_digits.WIDEST`, with
 more sharp corners than that digit (`non_digits.MOST_CORNERS`), winding round its middle more than
-`non_digits.MOST_TURNS` times, a 0 with a part outside its loop (`non_digits.LEAST_INSIDE_A_0`), or
+`non_digits.MOST_TURNS` times, a 0 with a second part outside its loop or too short to be its slash
+(`non_digits.LEAST_INSIDE_A_0`, `non_digits.LEAST_SLASH`), or
 less like that digit than `non_digits.LEAST_LIKENESS`; a drawing is
 named a digit when it reaches the threshold. Reported at the app's threshold
 (`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with AUROC (pen digits against doodles), the
@@ -132,6 +133,8 @@ def main() -> int:
                         " (the app: non_digits.MOST_TURNS; 1000: without the rule)")
     parser.add_argument("--least-inside-a-0", type=float, help="try this least share of a 0's second part inside"
                         " its loop (the app: non_digits.LEAST_INSIDE_A_0; 0: without the rule)")
+    parser.add_argument("--least-slash", type=float, help="try this least size of a 0's second part over its"
+                        " loop's (the app: non_digits.LEAST_SLASH; 0: without the rule)")
     parser.add_argument("--least-likeness", type=float,
                         help="try this least likeness (the app: non_digits.LEAST_LIKENESS; -1: without the rule)")
     parser.add_argument("--not-a-number-share", type=float, help="try this share of parts not digits that"
@@ -151,6 +154,8 @@ def main() -> int:
         non_digits.LEAST_LIKENESS = args.least_likeness
     if args.least_inside_a_0 is not None:
         non_digits.LEAST_INSIDE_A_0 = args.least_inside_a_0
+    if args.least_slash is not None:
+        non_digits.LEAST_SLASH = args.least_slash
     if args.not_a_number_share is not None:
         non_digits.NOT_A_NUMBER_SHARE = args.not_a_number_share
 

@@ -137,6 +137,15 @@ def test_a_0_is_a_loop_with_a_slash_through_it_not_a_loop_with_a_handle_outside(
     assert read(probabilities(0.99, digit=9), purse) == 9  # a 9 is a loop with its stem outside
 
 
+def test_a_0_is_a_loop_with_a_slash_across_it_not_an_outline_with_a_short_line_inside():
+    loop, sure_zero = arc(0, 2 * np.pi), probabilities(0.99, digit=0)
+    slashed, pond = how_drawn([loop, [(150, 500), (450, 100)]]), how_drawn([loop, [(260, 320), (340, 300)]])
+    assert slashed.reach > 1 and read(sure_zero, slashed) == 0
+    assert pond.inside == 1 and pond.reach < non_digits.LEAST_SLASH  # a ripple on a pond
+    assert read(sure_zero, pond) is None and read(probabilities(0.99, digit=6), pond) == 6
+    assert how_drawn([loop]).reach == 1 and PICTURE.reach == 1
+
+
 def test_a_drawing_with_more_corners_than_its_digit_is_not_a_digit_however_sure_the_network_is():
     sure_zero, sure_four = probabilities(0.99, digit=0), probabilities(0.99, digit=4)
     cornered = Drawn(parts=1, width=1.0, corners=non_digits.MOST_CORNERS[0] + 1)

@@ -504,6 +504,13 @@ def test_a_loop_with_a_handle_outside_it_reads_as_not_a_digit(app, screen):
     assert_shows_not_a_digit(app, screen)
 
 
+def test_an_outline_with_a_short_line_inside_it_reads_as_not_a_digit(app, screen):
+    stroke(app, arc(300, 300, 170, 0, 2 * np.pi, 48))
+    stroke(app, [(240, 360), (300, 380), (360, 360)])  # a face's mouth: a 0 to the network, too short for a slash
+    assert len(app.readings) == 1 and app.readings[0].probs.argmax() == 0
+    assert_shows_not_a_digit(app, screen)
+
+
 # Read with certainty as a 0 and a 9, and each drawn in three parts: no 0 or 9 is written in more than two.
 IN_MORE_PARTS_THAN_THEIR_DIGIT = {
     "face": [arc(300, 300, 180, 0, 2 * np.pi, 48), [(300, 250), (290, 330)], arc(300, 300, 110, 2.2, 4.1, 16)],
