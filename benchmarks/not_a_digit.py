@@ -8,18 +8,17 @@ Doodles (Quick, Draw!, the categories not flagged digit-like), pen letters that 
 and real pen digits are each replayed as mouse strokes at a random height from 120 to 540 px and a
 random place on the canvas and read the app's way; MNIST test digits are read as stored. The score
 is the app's (`non_digits.digit_score`): the model's top probability, or 0 for a drawing written in
-more parts than the digit it reads (`non_digits.MOST_PARTS`), wider than `non_digits.WIDEST`, with
-more sharp corners than that digit (`non_digits.MOST_CORNERS`), winding round its middle more than
-`non_digits.MOST_TURNS` times, a 0 with a second part outside its loop or too short to be its slash
-(`non_digits.LEAST_INSIDE_A_0`, `non_digits.LEAST_SLASH`), or
-less like that digit than `non_digits.LEAST_LIKENESS`; a drawing is
-named a digit when it reaches the threshold. Reported at the app's threshold
-(`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with AUROC (pen digits against doodles), the
-doodles and letters still named a digit at the threshold that keeps 99% and 95% of the pen digits,
-and the curve between the two as a figure; and, to compare, the top probability alone, without the
-pen path. Each drawing is read as one digit there; last, the whole canvas is read as the app reads
-it, split into digits first (a doodle can come out as a number): for how many the app shows a number
-(one digit, or several most of which are digits).
+more parts than the digit it reads (`non_digits.MOST_PARTS`), wider than that digit
+(`non_digits.WIDEST`), with more sharp corners than that digit (`non_digits.MOST_CORNERS`), winding
+round its middle more than `non_digits.MOST_TURNS` times, a 0 with a second part outside its loop or
+too short to be its slash (`non_digits.LEAST_INSIDE_A_0`, `non_digits.LEAST_SLASH`), or less like
+that digit than `non_digits.LEAST_LIKENESS`; a drawing is named a digit when it reaches the
+threshold. Reported at the app's threshold (`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with
+AUROC (pen digits against doodles), the doodles and letters still named a digit at the threshold
+that keeps 99% and 95% of the pen digits, and the curve between the two as a figure; and, to
+compare, the top probability alone, without the pen path. Each drawing is read as one digit there;
+last, the whole canvas is read as the app reads it, split into digits first (a doodle can come out
+as a number): for how many the app shows a number (one digit, or several most of which are digits).
 This only measures; nothing here trains the model.
 """
 
@@ -126,7 +125,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--most-parts", type=int,
                         help="try at most this many parts for every digit (the app: non_digits.MOST_PARTS, per digit)")
-    parser.add_argument("--widest", type=float, help="try this widest digit (the app: non_digits.WIDEST)")
+    parser.add_argument("--widest", type=float, help="try this widest for every digit"
+                        " (the app: non_digits.WIDEST, per digit; 2.5: the rule before, one for all)")
     parser.add_argument("--most-corners", type=int, help="try at most this many sharp corners for every digit"
                         " (the app: non_digits.MOST_CORNERS, per digit; 1000: without the rule)")
     parser.add_argument("--most-turns", type=float, help="try at most this many turns round the middle"
@@ -145,7 +145,7 @@ def main() -> int:
     if args.most_parts is not None:
         non_digits.MOST_PARTS = (args.most_parts,) * NUM_CLASSES
     if args.widest is not None:
-        non_digits.WIDEST = args.widest
+        non_digits.WIDEST = (args.widest,) * NUM_CLASSES
     if args.most_corners is not None:
         non_digits.MOST_CORNERS = (args.most_corners,) * NUM_CLASSES
     if args.most_turns is not None:

@@ -88,10 +88,18 @@ def test_each_digit_has_its_own_most_parts():
 
 def test_a_drawing_much_wider_than_tall_is_not_a_digit_however_sure_the_network_is():
     dash, two = [[(150, 300), (450, 306)]], [[(150, 300), (300, 200), (330, 300), (150, 400), (350, 400)]]
-    assert how_drawn(dash).width > non_digits.WIDEST >= how_drawn(two).width
+    assert how_drawn(dash).width > non_digits.WIDEST[2] >= how_drawn(two).width
     assert read(probabilities(0.99, digit=2), how_drawn(dash)) is None
     assert read(probabilities(0.99, digit=2), how_drawn(two)) == 2
     assert how_drawn([]) == Drawn(parts=0, width=0.0)
+
+
+def test_each_digit_has_its_own_widest():
+    loaf = how_drawn([[(100, 400), (100, 250), (200, 180), (400, 180), (500, 250), (500, 400), (100, 400)]])
+    assert 1.6 < loaf.width < 2  # wide for a 9 or an 8, as a 0 or a 2 may be
+    assert read(probabilities(0.99, digit=9), loaf) is None and read(probabilities(0.99, digit=8), loaf) is None
+    assert read(probabilities(0.99, digit=0), loaf) == 0 and read(probabilities(0.99, digit=2), loaf) == 2
+    assert len(non_digits.WIDEST) == 10 and max(non_digits.WIDEST) <= 2.5
 
 
 def corners_of(strokes):

@@ -511,6 +511,12 @@ def test_an_outline_with_a_short_line_inside_it_reads_as_not_a_digit(app, screen
     assert_shows_not_a_digit(app, screen)
 
 
+def test_a_bow_tie_twice_as_wide_as_tall_reads_as_not_a_digit(app, screen):
+    stroke(app, [(100, 200), (500, 400), (500, 200), (100, 400), (100, 200)])  # a 4 to the network; no 4 is that wide
+    assert len(app.readings) == 1 and app.readings[0].probs.argmax() == 4
+    assert_shows_not_a_digit(app, screen)
+
+
 # Read with certainty as a 0 and a 9, and each drawn in three parts: no 0 or 9 is written in more than two.
 IN_MORE_PARTS_THAN_THEIR_DIGIT = {
     "face": [arc(300, 300, 180, 0, 2 * np.pi, 48), [(300, 250), (290, 330)], arc(300, 300, 110, 2.2, 4.1, 16)],
