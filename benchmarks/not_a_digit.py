@@ -11,7 +11,8 @@ is the app's (`non_digits.digit_score`): the model's top probability, or 0 for a
 more parts than the digit it reads (`non_digits.MOST_PARTS`), wider than that digit
 (`non_digits.WIDEST`), with more sharp corners than that digit (`non_digits.MOST_CORNERS`), winding
 round its middle more than `non_digits.MOST_TURNS` times, a 0 with a second part outside its loop or
-too short to be its slash (`non_digits.LEAST_INSIDE_A_0`, `non_digits.LEAST_SLASH`), or less like
+too short to be its slash (`non_digits.LEAST_INSIDE_A_0`, `non_digits.LEAST_SLASH`), a 6, 8 or 9
+whose loop is open (`non_digits.MOST_LOOP_GAP`), or less like
 that digit than `non_digits.LEAST_LIKENESS`; a drawing is named a digit when it reaches the
 threshold. Reported at the app's threshold (`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with
 AUROC (pen digits against doodles), the doodles and letters still named a digit at the threshold
@@ -135,6 +136,8 @@ def main() -> int:
                         " its loop (the app: non_digits.LEAST_INSIDE_A_0; 0: without the rule)")
     parser.add_argument("--least-slash", type=float, help="try this least size of a 0's second part over its"
                         " loop's (the app: non_digits.LEAST_SLASH; 0: without the rule)")
+    parser.add_argument("--most-loop-gap", type=float, help="try this most open loop of a 6, 8 or 9"
+                        " (the app: non_digits.MOST_LOOP_GAP; 1: without the rule)")
     parser.add_argument("--least-likeness", type=float,
                         help="try this least likeness (the app: non_digits.LEAST_LIKENESS; -1: without the rule)")
     parser.add_argument("--not-a-number-share", type=float, help="try this share of parts not digits that"
@@ -156,6 +159,8 @@ def main() -> int:
         non_digits.LEAST_INSIDE_A_0 = args.least_inside_a_0
     if args.least_slash is not None:
         non_digits.LEAST_SLASH = args.least_slash
+    if args.most_loop_gap is not None:
+        non_digits.MOST_LOOP_GAP = args.most_loop_gap
     if args.not_a_number_share is not None:
         non_digits.NOT_A_NUMBER_SHARE = args.not_a_number_share
 

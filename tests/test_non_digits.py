@@ -154,6 +154,19 @@ def test_a_0_is_a_loop_with_a_slash_across_it_not_an_outline_with_a_short_line_i
     assert how_drawn([loop]).reach == 1 and PICTURE.reach == 1
 
 
+def test_a_6_an_8_or_a_9_closes_its_loop_and_a_c_does_not():
+    six = how_drawn([[(380, 100), (260, 200), (210, 350), (250, 480), (330, 500), (390, 420), (340, 330),
+                      (250, 350)]])  # its stem curls round and comes back to itself
+    c = how_drawn([arc(2.3, 7.0)])  # open on its right
+    assert six.loop_gap < non_digits.MOST_LOOP_GAP < c.loop_gap
+    for digit in non_digits.LOOPED:
+        sure = probabilities(0.99, digit)
+        assert read(sure, six) == digit and read(sure, c) is None
+    assert read(probabilities(0.99, digit=0), c) == 0  # a 0 left open is still a 0
+    assert how_drawn([arc(0, 2 * np.pi)]).loop_gap < 0.05 and PICTURE.loop_gap == 0
+    assert how_drawn([[(300, 300)]]).loop_gap == 1  # a dot: no stroke long enough to come back to itself
+
+
 def test_a_drawing_with_more_corners_than_its_digit_is_not_a_digit_however_sure_the_network_is():
     sure_zero, sure_four = probabilities(0.99, digit=0), probabilities(0.99, digit=4)
     cornered = Drawn(parts=1, width=1.0, corners=non_digits.MOST_CORNERS[0] + 1)

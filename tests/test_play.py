@@ -517,6 +517,12 @@ def test_a_bow_tie_twice_as_wide_as_tall_reads_as_not_a_digit(app, screen):
     assert_shows_not_a_digit(app, screen)
 
 
+def test_a_c_reads_as_not_a_digit_though_the_network_sees_a_6(app, screen):
+    stroke(app, arc(300, 300, 160, 7.0, 2.27, 40))  # from its top round to its foot: its loop never closes
+    assert len(app.readings) == 1 and app.readings[0].probs.argmax() == 6
+    assert_shows_not_a_digit(app, screen)
+
+
 # Read with certainty as a 0 and a 9, and each drawn in three parts: no 0 or 9 is written in more than two.
 IN_MORE_PARTS_THAN_THEIR_DIGIT = {
     "face": [arc(300, 300, 180, 0, 2 * np.pi, 48), [(300, 250), (290, 330)], arc(300, 300, 110, 2.2, 4.1, 16)],
