@@ -45,6 +45,20 @@ from play import read_drawings as read_as_the_app  # noqa: E402
 # Letters a person could read as a digit (O as 0, l as 1, S as 5, B as 8, g as 9, ...): left out.
 DIGIT_LIKE_LETTERS = set("OoDQlIiJjSsZzBbGgq")
 OTHER_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 0.99)
+# The rules' flags: each tries another value of a non_digits constant, and says which value switches
+# the rule off.
+RULES = {
+    "MOST_PARTS": (int, "at most this many parts for every digit", "99: without the rule"),
+    "WIDEST": (float, "this widest for every digit", "2.5: one for all, the rule before"),
+    "MOST_CORNERS": (int, "at most this many sharp corners for every digit", "1000: without the rule"),
+    "MOST_TURNS": (float, "at most this many turns round the middle", "1000: without the rule"),
+    "LEAST_INSIDE_A_0": (float, "this least share of a 0's second part inside its loop", "0: without the rule"),
+    "LEAST_SLASH": (float, "this least size of a 0's second part over its loop's", "0: without the rule"),
+    "MOST_LOOP_GAP": (float, "this most open loop of a 6, 8 or 9", "1: without the rule"),
+    "LEAST_LIKENESS": (float, "this least likeness", "-1: without the rule"),
+    "NOT_A_NUMBER_SHARE": (float, "this share of parts not digits that makes a canvas no number",
+                           "1: only when none is"),
+}
 
 
 def named(score: np.ndarray, threshold: float | None = None) -> np.ndarray:
@@ -124,45 +138,16 @@ def main() -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL_PATH)
     parser.add_argument("--letters", type=int, default=5000, help="read this many letters, picked at random")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--most-parts", type=int,
-                        help="try at most this many parts for every digit (the app: non_digits.MOST_PARTS, per digit)")
-    parser.add_argument("--widest", type=float, help="try this widest for every digit"
-                        " (the app: non_digits.WIDEST, per digit; 2.5: the rule before, one for all)")
-    parser.add_argument("--most-corners", type=int, help="try at most this many sharp corners for every digit"
-                        " (the app: non_digits.MOST_CORNERS, per digit; 1000: without the rule)")
-    parser.add_argument("--most-turns", type=float, help="try at most this many turns round the middle"
-                        " (the app: non_digits.MOST_TURNS; 1000: without the rule)")
-    parser.add_argument("--least-inside-a-0", type=float, help="try this least share of a 0's second part inside"
-                        " its loop (the app: non_digits.LEAST_INSIDE_A_0; 0: without the rule)")
-    parser.add_argument("--least-slash", type=float, help="try this least size of a 0's second part over its"
-                        " loop's (the app: non_digits.LEAST_SLASH; 0: without the rule)")
-    parser.add_argument("--most-loop-gap", type=float, help="try this most open loop of a 6, 8 or 9"
-                        " (the app: non_digits.MOST_LOOP_GAP; 1: without the rule)")
-    parser.add_argument("--least-likeness", type=float,
-                        help="try this least likeness (the app: non_digits.LEAST_LIKENESS; -1: without the rule)")
-    parser.add_argument("--not-a-number-share", type=float, help="try this share of parts not digits that"
-                        " makes a canvas no number (the app: non_digits.NOT_A_NUMBER_SHARE; 1: only when none is)")
+    for name, (kind, value, off) in RULES.items():
+        parser.add_argument("--" + name.lower().replace("_", "-"), type=kind,
+                            help=f"try {value} (the app: non_digits.{name}; {off})")
     parser.add_argument("--figure", type=Path, help="draw the curve into this PNG (README's: Assets/not_a_digit.png)")
     parser.add_argument("--before", help="another model (weights file) whose curve the figure shows dotted")
     args = parser.parse_args()
-    if args.most_parts is not None:
-        non_digits.MOST_PARTS = (args.most_parts,) * NUM_CLASSES
-    if args.widest is not None:
-        non_digits.WIDEST = (args.widest,) * NUM_CLASSES
-    if args.most_corners is not None:
-        non_digits.MOST_CORNERS = (args.most_corners,) * NUM_CLASSES
-    if args.most_turns is not None:
-        non_digits.MOST_TURNS = args.most_turns
-    if args.least_likeness is not None:
-        non_digits.LEAST_LIKENESS = args.least_likeness
-    if args.least_inside_a_0 is not None:
-        non_digits.LEAST_INSIDE_A_0 = args.least_inside_a_0
-    if args.least_slash is not None:
-        non_digits.LEAST_SLASH = args.least_slash
-    if args.most_loop_gap is not None:
-        non_digits.MOST_LOOP_GAP = args.most_loop_gap
-    if args.not_a_number_share is not None:
-        non_digits.NOT_A_NUMBER_SHARE = args.not_a_number_share
+    for name in RULES:
+        value = getattr(args, name.lower())
+        if value is not None:  # one value for every digit where the app has one for each
+            setattr(non_digits, name, (value,) * NUM_CLASSES if isinstance(getattr(non_digits, name), tuple) else value)
 
     model = load_model(args.model)
     doodles = [d for d in load_pen_digits(args.doodles) if not d["digit_like"]]
