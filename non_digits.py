@@ -132,8 +132,9 @@ def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
     """How a drawing was drawn, from its pen path: its width over its height, the parts it was written
     in, its strokes in the order drawn leaving out marks (see MOST_PARTS) and strokes that go over the
     ink before them (see NEW_INK), its sharp corners (see MOST_CORNERS), how many times a stroke
-    winds round its middle (see MOST_TURNS) and how much of a second part lies inside a first that
-    closes on itself (see LEAST_INSIDE_A_0)."""
+    winds round its middle (see MOST_TURNS), how much of a second part lies inside a first that
+    closes on itself and how large it is beside it (see LEAST_INSIDE_A_0) and how near its strokes come
+    back to themselves (see LOOPED)."""
     arrays = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes if len(stroke)]
     if not arrays:
         return Drawn(parts=0, width=0.0)
@@ -144,7 +145,7 @@ def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
     is_part = []
     for stroke in arrays:
         cells = np.floor((_dense(stroke, size / GRID / 2) - low) / size * GRID).astype(int) + 1
-        is_part.append(np.ptp(stroke, axis=0).max() >= MARK * size
+        is_part.append(_size(stroke) >= MARK * size
                        and (~near_ink[cells[:, 0], cells[:, 1]]).mean() >= NEW_INK)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
@@ -161,7 +162,7 @@ def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
 
 def _resampled(stroke: np.ndarray, step: float) -> np.ndarray:
     """The stroke's path as points `step` apart along it."""
-    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(stroke, axis=0), axis=1))])
+    along = _along(stroke)
     at = np.arange(0.0, along[-1], step)
     return np.column_stack([np.interp(at, along, stroke[:, 0]), np.interp(at, along, stroke[:, 1])])
 
@@ -180,11 +181,15 @@ def _loop_gap(stroke: np.ndarray, size: float) -> float:
     """How near a stroke comes back to itself (see LOOPED), over the drawing's size; 1 when it is too short
     to. Its path is taken every LOOP_STEP of that size, or at LOOP_POINTS points along a longer stroke (a
     scribble), as the pairs of points cost the square of their number."""
-    length = np.linalg.norm(np.diff(stroke, axis=0), axis=1).sum()
-    step = max(LOOP_STEP * size, length / LOOP_POINTS)
+    step = max(LOOP_STEP * size, _along(stroke)[-1] / LOOP_POINTS)
     path = _resampled(stroke, step)
     first, second = np.triu_indices(len(path), k=round(LOOP_ALONG * size / step))
     return min(float(np.linalg.norm(path[first] - path[second], axis=1).min()) / size, 1.0) if len(first) else 1.0
+
+
+def _along(stroke: np.ndarray) -> np.ndarray:
+    """How far along the stroke each of its points lies."""
+    return np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(stroke, axis=0), axis=1))])
 
 
 def _size(path: np.ndarray) -> float:
