@@ -15,9 +15,11 @@ extent of the strokes just before it:
     reads many such pairs as one digit more surely than as two).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
-nearest. The digits are then ordered left to right. Digits that come out one over another (a bench's
-seat over its legs, a barn's walls round its door) are not a row of digits: such a drawing is one
-drawing, read as one (and, drawn in many parts, not a digit; see non_digits.py).
+nearest, and of the digits near them first the one written just before or after them (a digit's
+strokes are written one after the other). The digits are then ordered left to right. Digits that come
+out one over another (a bench's seat over its legs, a barn's walls round its door) are not a row of
+digits: such a drawing is one drawing, read as one (and, drawn in many parts, not a digit; see
+non_digits.py).
 
 `benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
 other, and digits broken into pieces that each read as a digit.
@@ -40,7 +42,7 @@ NEAR = 0.35
 JOIN_OVERLAP = 0.5
 # A reading of several strokes as one digit is made less likely (its log-probability lowered by the
 # penalty times the excess) when it is wider than WIDE times its height: two digits side by side ...
-WIDE, WIDE_PENALTY = 0.9, 5.0
+WIDE, WIDE_PENALTY = 0.8, 3.0
 # ... and so is a digit shorter than SHORT of the line's height: a piece of a digit.
 SHORT, SHORT_PENALTY = 0.6, 5.0
 # ... and so is a reading that joins units which are each at least TALL of the line's height: two
@@ -53,7 +55,7 @@ MAX_UNITS = 3
 # holds about 3,000): a long scribble is not a number, and reading it every way would stall the app.
 MAX_READ_POINTS = 5000
 # Strokes smaller than this share of the line's height each way are marks (a dot, a tick, a slip of
-# the pen): they never start a digit, but join the digit near them whose ink is nearest.
+# the pen): they never start a digit, but join a digit near them (see _digit_of_mark).
 MARK = 0.1
 # So are pieces: strokes flatter than PIECE_HEIGHT and narrower than PIECE_WIDTH of the line's height,
 # written clear of the stroke before them (a 1's foot or flag, a 3's top, a 5's bar written apart). No
@@ -272,12 +274,17 @@ def _flat(shape: Outline, height: float) -> np.ndarray:
 def _digit_of_mark(mark: int, groups: list[list[int]], spans: list[np.ndarray], extents: np.ndarray,
                    ink: list[np.ndarray], height: float) -> int:
     """The digit a mark joins: among the digits near it, the one whose ink comes nearest (a flag or a
-    foot lies closer to its own stem than to a neighbour whose extent it reaches under); else the
-    nearest digit."""
+    foot lies closer to its own stem than to a neighbour whose extent it reaches under), and of those
+    the digit written just before it or just after it if either is near (a digit's strokes are
+    written one after the other); else the nearest digit."""
     gaps = np.array([_gap(extents[mark], span) for span in spans])
     near = np.flatnonzero(gaps <= NEAR * height)
-    if len(near) < 2:
+    if not len(near):
         return int(np.argmin(gaps))
+    digit_of = {stroke: k for k, group in enumerate(groups) for stroke in group}
+    before = next((digit_of[i] for i in range(mark - 1, -1, -1) if i in digit_of), None)
+    after = next((digit_of[i] for i in range(mark + 1, len(ink)) if i in digit_of), None)
+    near = [k for k in near if k in (before, after)] or near
     distances = [_ink_distance(ink[mark], np.concatenate([ink[i] for i in groups[k]])) for k in near]
     return int(near[np.argmin(distances)])
 
