@@ -167,6 +167,17 @@ def test_a_6_an_8_or_a_9_closes_its_loop_and_a_c_does_not():
     assert how_drawn([[(300, 300)]]).loop_gap == 1  # a dot: no stroke long enough to come back to itself
 
 
+def test_a_digits_second_part_is_short_beside_it_and_an_rs_is_not():
+    r = how_drawn([[(200, 100), (200, 500)], [(200, 100), (330, 110), (380, 190), (340, 280), (200, 300), (400, 500)]])
+    four = how_drawn([[(220, 100), (180, 350), (400, 350)], [(350, 220), (350, 500)]])  # its arm stops at the bar
+    assert r.second_height > 0.95 and 0.6 < four.second_height < 0.75
+    assert how_drawn([[(200, 100), (200, 500)]]).second_height == 0 and PICTURE.second_height == 0  # one part
+    sure_two, sure_four, sure_eight = (probabilities(0.99, digit) for digit in (2, 4, 8))
+    assert read(sure_four, four) == 4 and read(sure_four, r) is None  # a 4's arm stops at its bar
+    assert read(sure_eight, four) == 8 and read(sure_eight, r) is None  # an 8 in two: one loop, then the other
+    assert read(sure_two, r) is None  # a 2 is written in one stroke
+
+
 def test_a_drawing_with_more_corners_than_its_digit_is_not_a_digit_however_sure_the_network_is():
     sure_zero, sure_four = probabilities(0.99, digit=0), probabilities(0.99, digit=4)
     cornered = Drawn(parts=1, width=1.0, corners=non_digits.MOST_CORNERS[0] + 1)

@@ -523,6 +523,13 @@ def test_a_c_reads_as_not_a_digit_though_the_network_sees_a_6(app, screen):
     assert_shows_not_a_digit(app, screen)
 
 
+def test_an_r_reads_as_not_a_digit_though_the_network_sees_an_8(app, screen):
+    stroke(app, [(200, 100), (200, 500)])  # its stem, then its bowl and leg: two parts each as tall as it
+    stroke(app, [(165, 110), (330, 100), (380, 190), (340, 280), (200, 300), (400, 500)])  # begun over the stem
+    assert len(app.readings) == 1 and app.readings[0].probs.argmax() == 8
+    assert_shows_not_a_digit(app, screen)
+
+
 # Read with certainty as a 0 and a 9, and each drawn in three parts: no 0 or 9 is written in more than two.
 IN_MORE_PARTS_THAN_THEIR_DIGIT = {
     "face": [arc(300, 300, 180, 0, 2 * np.pi, 48), [(300, 250), (290, 330)], arc(300, 300, 110, 2.2, 4.1, 16)],
