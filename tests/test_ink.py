@@ -409,7 +409,7 @@ def test_a_long_drawing_is_read_as_fast_as_a_short_one():
         kept = PenPath()
         kept.image(strokes)
         times = []
-        for _ in range(5):
+        for _ in range(20):  # the fastest of many: a busy machine slows some calls, never speeds one up
             strokes[-1].extend([(300, 300), (310, 305), (320, 300)])
             start = time.perf_counter()
             kept.image(strokes)
