@@ -41,7 +41,8 @@ NEAR = 0.35
 # With nothing to read them, a stroke in between joins when the extents overlap by this share.
 JOIN_OVERLAP = 0.5
 # A reading of several strokes as one digit is made less likely (its log-probability lowered by the
-# penalty times the excess) when it is wider than WIDE times its height: two digits side by side ...
+# penalty times the excess) when it is wider than WIDE times its height: two digits side by side (but
+# many a 4 is as wide as tall: chosen on numbers of MNIST training digits and of the pen digits) ...
 WIDE, WIDE_PENALTY = 0.8, 3.0
 # ... and so is a digit shorter than SHORT of the line's height: a piece of a digit.
 SHORT, SHORT_PENALTY = 0.6, 5.0
@@ -273,10 +274,10 @@ def _flat(shape: Outline, height: float) -> np.ndarray:
 
 def _digit_of_mark(mark: int, groups: list[list[int]], spans: list[np.ndarray], extents: np.ndarray,
                    ink: list[np.ndarray], height: float) -> int:
-    """The digit a mark joins: among the digits near it, the one whose ink comes nearest (a flag or a
-    foot lies closer to its own stem than to a neighbour whose extent it reaches under), and of those
-    the digit written just before it or just after it if either is near (a digit's strokes are
-    written one after the other); else the nearest digit."""
+    """The digit a mark joins: of the digits near it, those written just before or just after it if
+    either is near (a digit's strokes are written one after the other), and of those the one whose ink
+    comes nearest (a flag or a foot lies closer to its own stem than to a neighbour whose extent it
+    reaches under); with no digit near, the nearest digit."""
     gaps = np.array([_gap(extents[mark], span) for span in spans])
     near = np.flatnonzero(gaps <= NEAR * height)
     if not len(near):
