@@ -16,7 +16,9 @@ does. So a drawing written in more parts than the digit the network reads is wri
 (MOST_PARTS), wider for its height than that digit is drawn (WIDEST), with more sharp corners than
 it has (MOST_CORNERS) or winding round its middle more than MOST_TURNS times is not a digit either,
 however sure the network is (`how_drawn`); nor is a 0 whose second part is no slash through its loop
-(LEAST_INSIDE_A_0, LEAST_SLASH), nor a 6, 8 or 9 whose strokes never come back to themselves (LOOPED).
+(LEAST_INSIDE_A_0, LEAST_SLASH), nor a 6, 8 or 9 whose strokes never come back to themselves (LOOPED),
+nor a drawing whose second tallest part stands taller than that digit's (MOST_SECOND_HEIGHT: an R, an
+x or a K is written in two parts that each span its height).
 
 So is a drawing whose fc1 features point too far from the way of the digit it is read as
 (LEAST_LIKENESS): a drawing like no digit can still come out sure of one, when its features are long.
@@ -28,6 +30,7 @@ pieces that do not (a bicycle read as "0?") is no number.
 
 import math
 from collections.abc import Sequence
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -167,10 +170,10 @@ def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
     corners = sum(_corners(path) for path in paths)
     middle = low + np.array([width, height]) / 2
     turns = max(_turns(path - middle) for path in paths)
-    parts = [path for path, part in zip(paths, is_part, strict=True) if part]
+    parts = list(compress(paths, is_part))
     inside, reach = _slash(*parts) if len(parts) == 2 else (1.0, 1.0)
     loop_gap = min((_loop_gap(stroke, size) for stroke in arrays), default=1.0)
-    heights = sorted((np.ptp(stroke[:, 1]) for stroke, part in zip(arrays, is_part, strict=True) if part), reverse=True)
+    heights = sorted((np.ptp(stroke[:, 1]) for stroke in compress(arrays, is_part)), reverse=True)
     second_height = float(heights[1] / max(height, 1.0)) if len(heights) > 1 else 0.0
     return Drawn(len(parts), float(width / max(height, 1.0)), corners, turns, inside, reach, loop_gap, second_height)
 
