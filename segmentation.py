@@ -46,8 +46,9 @@ JOIN_OVERLAP = 0.5
 WIDE, WIDE_PENALTY = 0.8, 3.0
 # ... and so is a digit shorter than SHORT of the line's height: a piece of a digit.
 SHORT, SHORT_PENALTY = 0.6, 5.0
-# ... and so is a reading that joins units which are each at least TALL of the line's height: two
-# strokes each as tall as a digit are most often two digits (a 1 beside its neighbour), while a digit's
+# ... and so is a reading that joins units which are each at least TALL of the line's height (a unit
+# from the top of its highest stroke to the bottom of its lowest, however many pieces): two units
+# each as tall as a digit are most often two digits (a 1 beside its neighbour), while a digit's
 # second stroke is most often a shorter piece (a bar, a stem below the bar of a 4).
 TALL, TALL_PENALTY = 0.75, 10.0
 # The most units (a stroke and those lying over it) read as one digit.
@@ -232,7 +233,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
     drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
     log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
-    stroke_heights, flat = shape.size[:, 1], _flat(shape, height)
+    flat = _flat(shape, height)
     for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short or flat
         members = [i for unit in chain[a:b] for i in unit]
         width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
@@ -242,7 +243,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         if flat[members].all():
             log_p[a, b] -= FLAT_PENALTY
         if b - a > 1:
-            second_tallest = sorted(stroke_heights[unit].max() for unit in chain[a:b])[-2]
+            second_tallest = sorted(height_of(shape, unit) for unit in chain[a:b])[-2]
             log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
     cut = [0] * (len(chain) + 1)  # ... and where its last digit starts

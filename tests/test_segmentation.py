@@ -68,6 +68,13 @@ def test_two_strokes_each_as_tall_as_the_line_are_two_digits_even_when_read_more
     assert split_digits(stem_below_bar, one_sure) == [[0, 1]]  # a 4: its bar is shorter than the line
 
 
+def test_a_digit_written_in_pieces_one_over_another_counts_as_tall_as_all_its_pieces():
+    # 11, the second 1 written in two halves (the pen lifted halfway): each half is short, the 1 is not.
+    ones = [[(100.0, 100.0), (100.0, 200.0)], [(125.0, 105.0), (125.0, 152.0)], [(125.0, 148.0), (125.0, 195.0)]]
+    one_sure = lambda drawings: [0.99 if len(d) == 3 else 0.9 for d in drawings]  # noqa: E731
+    assert split_digits(ones, one_sure) == [[0], [1, 2]]
+
+
 def test_two_digits_squeezed_into_one_reading_stay_two_when_that_reading_is_too_wide():
     strokes = written("23", gap=0.0)  # touching: whether they are one digit is read
     assert split_digits(strokes, lambda drawings: [0.99] * len(drawings)) == [[0], [1]]
