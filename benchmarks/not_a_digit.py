@@ -55,6 +55,7 @@ RULES = {
     "MOST_TURNS": (float, "at most this many turns round the middle", "1000: without the rule"),
     "LEAST_INSIDE_A_0": (float, "this least share of a 0's second part inside its loop", "0: without the rule"),
     "LEAST_SLASH": (float, "this least size of a 0's second part over its loop's", "0: without the rule"),
+    "LEAST_0_FILL": (float, "this least share of its box a 0's loop fills", "0: without the rule"),
     "MOST_LOOP_GAP": (float, "this most open loop of a 6, 8 or 9", "1: without the rule"),
     "MOST_SECOND_HEIGHT": (float, "this tallest second part for every digit", "2: without the rule"),
     "LEAST_LIKENESS": (float, "this least likeness", "-1: without the rule"),

@@ -154,6 +154,23 @@ def test_a_0_is_a_loop_with_a_slash_across_it_not_an_outline_with_a_short_line_i
     assert how_drawn([loop]).reach == 1 and PICTURE.reach == 1
 
 
+def test_a_0_is_an_oval_and_a_triangle_or_an_n_is_not():
+    sure_zero = probabilities(0.99, digit=0)
+    oval = how_drawn([[(300 + 100 * np.cos(a) - 60 * np.sin(a), 300 + 100 * np.cos(a) + 60 * np.sin(a))
+                       for a in np.linspace(0, 2 * np.pi, 60)]])  # leaning right, as 0s do
+    gone_over_twice = how_drawn([arc(0, 4 * np.pi, points=80)])
+    triangle = how_drawn([[(300, 100), (480, 420), (120, 420), (300, 100)]])
+    n = how_drawn([[(150, 200), (150, 450), (150, 260), (250, 200), (350, 230), (350, 450)]])  # begun at its top
+    assert oval.fill == pytest.approx(np.pi / 4, abs=0.02)
+    assert gone_over_twice.fill == pytest.approx(np.pi / 4, abs=0.02)  # its area counted once
+    assert triangle.fill == pytest.approx(0.5, abs=0.05) and n.fill < non_digits.LEAST_0_FILL
+    assert read(sure_zero, oval) == 0 and read(sure_zero, gone_over_twice) == 0
+    assert read(sure_zero, triangle) is None and read(sure_zero, n) is None
+    assert read(probabilities(0.99, digit=4), triangle) == 4  # the rule is a 0's alone
+    assert how_drawn([arc(0, np.pi), arc(np.pi, 2 * np.pi)]).fill == pytest.approx(np.pi / 4, abs=0.02)  # in two halves
+    assert PICTURE.fill == pytest.approx(np.pi / 4) and how_drawn([[(300, 300)]]).fill == 0  # a dot encloses nothing
+
+
 def test_a_6_an_8_or_a_9_closes_its_loop_and_a_c_does_not():
     six = how_drawn([[(380, 100), (260, 200), (210, 350), (250, 480), (330, 500), (390, 420), (340, 330),
                       (250, 350)]])  # its stem curls round and comes back to itself

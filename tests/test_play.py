@@ -439,6 +439,7 @@ NOT_YET_REJECTED = pytest.mark.xfail(strict=True, reason="issue #10: read as a d
 NOT_DIGITS = {
     "spiral": [spiral(300, 300, 220)],  # a 0 to the network, winding round three and a half times
     "scribble": [[(120 + 40 * k, 150 if k % 2 else 450) for k in range(10)]],  # a 4 to the network, in 8 corners
+    "triangle": [[(300, 120), (480, 450), (120, 450), (300, 120)]],  # a 0 to the network, filling half its box
     # read as a 0: three sharp corners, as many as a 0 may have, since the fourth is where the pen starts
     "square": pytest.param([[(150, 150), (450, 150), (450, 450), (150, 450), (150, 150)]], marks=NOT_YET_REJECTED),
     "letter A": pytest.param([[(150, 500), (300, 100), (450, 500)], [(200, 350), (400, 350)]], marks=NOT_YET_REJECTED),
