@@ -57,6 +57,7 @@ RULES = {
     "LEAST_SLASH": (float, "this least size of a 0's second part over its loop's", "0: without the rule"),
     "LEAST_0_FILL": (float, "this least share of its box a 0's loop fills", "0: without the rule"),
     "MOST_LOOP_GAP": (float, "this most open loop of a 6, 8 or 9", "1: without the rule"),
+    "LEAST_LOOP_ROUNDNESS": (float, "this least roundness of a loop", "0: any stroke that comes back to itself"),
     "MOST_SECOND_HEIGHT": (float, "this tallest second part for every digit", "2: without the rule"),
     "LEAST_LIKENESS": (float, "this least likeness", "-1: without the rule"),
     "NOT_A_NUMBER_SHARE": (float, "this share of parts not digits that makes a canvas no number",

@@ -184,6 +184,17 @@ def test_a_6_an_8_or_a_9_closes_its_loop_and_a_c_does_not():
     assert how_drawn([[(300, 300)]]).loop_gap == 1  # a dot: no stroke long enough to come back to itself
 
 
+def test_a_loop_goes_round_and_a_stroke_gone_back_along_itself_does_not():
+    h = how_drawn([[(150, 100), (150, 450), (150, 300), (250, 250), (330, 300), (330, 450)]])  # back up its stem
+    r = how_drawn([[(200, 250), (200, 450), (200, 330), (260, 260), (330, 250)]])
+    small_loop_six = how_drawn([[(330, 100), (230, 250), (200, 400), (240, 450), (290, 420), (280, 360),
+                                 (220, 380)]])  # its loop a fifth of its height
+    assert small_loop_six.loop_gap < non_digits.MOST_LOOP_GAP < min(h.loop_gap, r.loop_gap)
+    for digit in non_digits.LOOPED:
+        sure = probabilities(0.99, digit)
+        assert read(sure, h) is None and read(sure, r) is None and read(sure, small_loop_six) == digit
+
+
 def test_a_digits_second_part_is_short_beside_it_and_an_rs_is_not():
     r = how_drawn([[(200, 100), (200, 500)], [(200, 100), (330, 110), (380, 190), (340, 280), (200, 300), (400, 500)]])
     four = how_drawn([[(220, 100), (180, 350), (400, 350)], [(350, 220), (350, 500)]])  # its arm stops at the bar
