@@ -17,9 +17,9 @@ does. So a drawing written in more parts than the digit the network reads is wri
 it has (MOST_CORNERS) or winding round its middle more than MOST_TURNS times is not a digit either,
 however sure the network is (`how_drawn`); nor is a 0 whose second part is no slash through its loop
 (LEAST_INSIDE_A_0, LEAST_SLASH) or whose loop is no oval (LEAST_0_FILL: a triangle, an n), nor a 6,
-8 or 9 whose strokes never come back to themselves (LOOPED), nor a drawing whose second tallest part
-stands taller than that digit's (MOST_SECOND_HEIGHT: an R, an x or a K is written in two parts that
-each span its height).
+8 or 9 whose strokes never come back to themselves round a loop (LOOPED, LEAST_LOOP_ROUNDNESS: an h
+gone back up its stem does not), nor a drawing whose second tallest part stands taller than that
+digit's (MOST_SECOND_HEIGHT: an R, an x or a K is written in two parts that each span its height).
 
 So is a drawing whose fc1 features point too far from the way of the digit it is read as
 (LEAST_LIKENESS): a drawing like no digit can still come out sure of one, when its features are long.
@@ -149,9 +149,9 @@ class Drawn(NamedTuple):
     """How a drawing was drawn (`how_drawn`): the parts it was written in, its width over its height, the
     sharp corners of its pen path, the most any of its strokes winds round its middle, and, drawn in
     two parts one of which closes on itself, the share of the other inside it and the other's size over
-    the loop's (see LEAST_INSIDE_A_0), how near its strokes come back to themselves (see LOOPED),
-    the height of its second tallest part over its own (see MOST_SECOND_HEIGHT) and how much of its
-    box its loop fills (see LEAST_0_FILL)."""
+    the loop's (see LEAST_INSIDE_A_0), how near its strokes come back to themselves round a loop (see
+    LOOPED), the height of its second tallest part over its own (see MOST_SECOND_HEIGHT) and how much
+    of its box its loop fills (see LEAST_0_FILL)."""
 
     parts: int
     width: float
@@ -173,7 +173,7 @@ def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
     ink before them (see NEW_INK), its sharp corners (see MOST_CORNERS), how many times a stroke
     winds round its middle (see MOST_TURNS), how much of a second part lies inside a first that
     closes on itself and how large it is beside it (see LEAST_INSIDE_A_0), how near its strokes come
-    back to themselves (see LOOPED), how tall its second tallest part stands (see MOST_SECOND_HEIGHT)
+    back to themselves round a loop (see LOOPED), how tall its second tallest part stands (see MOST_SECOND_HEIGHT)
     and how much of its box its loop fills (see LEAST_0_FILL)."""
     arrays = [np.asarray(stroke, dtype=float).reshape(-1, 2) for stroke in strokes if len(stroke)]
     if not arrays:

@@ -11,8 +11,9 @@ is the app's (`non_digits.digit_score`): the model's top probability, or 0 for a
 more parts than the digit it reads (`non_digits.MOST_PARTS`), wider than that digit
 (`non_digits.WIDEST`), with more sharp corners than that digit (`non_digits.MOST_CORNERS`), winding
 round its middle more than `non_digits.MOST_TURNS` times, a 0 with a second part outside its loop or
-too short to be its slash (`non_digits.LEAST_INSIDE_A_0`, `non_digits.LEAST_SLASH`), a 6, 8 or 9
-whose loop is open (`non_digits.MOST_LOOP_GAP`), with a second part taller than that digit's
+too short to be its slash (`non_digits.LEAST_INSIDE_A_0`, `non_digits.LEAST_SLASH`) or a loop no
+oval (`non_digits.LEAST_0_FILL`), a 6, 8 or 9 whose loop is open or does not go round
+(`non_digits.MOST_LOOP_GAP`, `non_digits.LEAST_LOOP_ROUNDNESS`), with a second part taller than that digit's
 (`non_digits.MOST_SECOND_HEIGHT`), or less like that digit than `non_digits.LEAST_LIKENESS`; a
 drawing is named a digit when it reaches the
 threshold. Reported at the app's threshold (`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with
