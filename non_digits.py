@@ -221,9 +221,7 @@ def _once_round(path: np.ndarray) -> np.ndarray:
     """The path up to where it has first gone once round its middle (the mean of its points), or all of it."""
     if len(path) < 3:
         return path
-    offsets = path - path.mean(axis=0)
-    angle = np.arctan2(offsets[:, 1], offsets[:, 0])
-    wound = np.abs(np.cumsum((np.diff(angle) + np.pi) % (2 * np.pi) - np.pi))
+    wound = np.abs(np.cumsum(_turning(path - path.mean(axis=0))))
     round_once = np.flatnonzero(wound >= 2 * np.pi)
     return path[: round_once[0] + 2] if len(round_once) else path
 
@@ -297,9 +295,13 @@ def _inside(points: np.ndarray, loop: np.ndarray) -> np.ndarray:
 
 def _turns(path: np.ndarray) -> float:
     """How many times a path winds round (0, 0), either way."""
+    return float(abs(_turning(path).sum()) / (2 * np.pi))
+
+
+def _turning(path: np.ndarray) -> np.ndarray:
+    """The angle round (0, 0) of each step of a path, from -pi to pi."""
     angle = np.arctan2(path[:, 1], path[:, 0])
-    step = (np.diff(angle) + np.pi) % (2 * np.pi) - np.pi
-    return float(abs(step.sum()) / (2 * np.pi))
+    return (np.diff(angle) + np.pi) % (2 * np.pi) - np.pi
 
 
 def _corners(path: np.ndarray) -> int:
