@@ -234,6 +234,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
     drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
     log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
     flat = _flat(shape, height)
+    unit_heights = [height_of(shape, unit) for unit in chain]
     for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short or flat
         members = [i for unit in chain[a:b] for i in unit]
         width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
@@ -243,7 +244,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         if flat[members].all():
             log_p[a, b] -= FLAT_PENALTY
         if b - a > 1:
-            second_tallest = sorted(height_of(shape, unit) for unit in chain[a:b])[-2]
+            second_tallest = sorted(unit_heights[a:b])[-2]
             log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
     cut = [0] * (len(chain) + 1)  # ... and where its last digit starts
@@ -281,7 +282,7 @@ def _digit_of_mark(mark: int, groups: list[list[int]], spans: list[np.ndarray], 
     reaches under); with no digit near, the nearest digit."""
     gaps = np.array([_gap(extents[mark], span) for span in spans])
     near = np.flatnonzero(gaps <= NEAR * height)
-    if not len(near):
+    if len(near) < 2:  # none near, or only one: the nearest
         return int(np.argmin(gaps))
     digit_of = {stroke: k for k, group in enumerate(groups) for stroke in group}
     before = next((digit_of[i] for i in range(mark - 1, -1, -1) if i in digit_of), None)
