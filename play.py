@@ -199,7 +199,7 @@ def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[in
     only the strokes added since.
     """
     memo = {} if memo is None else memo
-    groups = split_digits(strokes, lambda drawings: read(model, drawings, memo)[1].max(axis=1), points)
+    groups = split_digits(strokes, lambda drawings: read(model, drawings, memo)[1], points)
     if pen_paths is not None:
         for group in groups:
             if group[0] not in pen_paths:

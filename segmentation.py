@@ -12,7 +12,9 @@ extent of the strokes just before it:
     most probable wins; a digit much wider than tall, much shorter than the line, or made of flat
     strokes alone (a 1's flag and base without its stem) is unlikely, and so is one made of two
     strokes that are each about as tall as the line (a 1 written close to its neighbour: the network
-    reads many such pairs as one digit more surely than as two).
+    reads many such pairs as one digit more surely than as two), and so is one whose strokes leave a
+    clear gap between them, unless it reads as a 4 (a digit's strokes touch or reach over each other,
+    but many a 4's stem is written beside its bar).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest, and of the digits near them first the one written just before or after them (a digit's
@@ -51,6 +53,10 @@ SHORT, SHORT_PENALTY = 0.6, 5.0
 # each as tall as a digit are most often two digits (a 1 beside its neighbour), while a digit's
 # second stroke is most often a shorter piece (a bar, a stem below the bar of a 4).
 TALL, TALL_PENALTY = 0.75, 10.0
+# ... and so is a reading of units with a gap wider than GAP of the line's height between their extents
+# (a 1 beside a 6 reads as a 6 as surely as the two read apart), unless it reads as STEM_BESIDE_BAR,
+# the one digit often written in two strokes side by side.
+GAP, GAP_PENALTY, STEM_BESIDE_BAR = 0.02, 30.0, 4
 # The most units (a stroke and those lying over it) read as one digit.
 MAX_UNITS = 3
 # Strokes in between are read only while they hold fewer mouse points than this (a six-digit number
@@ -70,7 +76,7 @@ FLAT_PENALTY = 10.0
 # stroke or a 4's stem has almost no width, and must neither be all sliver nor fall between two.
 MIN_WIDTH = 0.15
 
-Confidence = Callable[[list[Strokes]], np.ndarray]  # each drawing's top class probability
+Reader = Callable[[list[Strokes]], np.ndarray]  # (N, 10): each drawing's probabilities as one digit
 
 
 class StrokePoints:
@@ -161,14 +167,14 @@ def _widened(extent: Sequence[float], min_width: float) -> tuple[float, float]:
     return middle - half, middle + half
 
 
-def split_digits(strokes: Strokes, confidence: Confidence | None = None,
+def split_digits(strokes: Strokes, read: Reader | None = None,
                  points: StrokePoints | None = None) -> list[list[int]]:
     """The indices of each digit's strokes, digits ordered left to right; [] for no strokes.
 
     Each stroke, in the order drawn, either lies over the strokes just before it (the same digit),
-    or clear of them (a new digit), or in between: then `confidence` settles it, by reading every way
-    of grouping such strokes into digits and keeping the way whose digits read most surely together.
-    Without `confidence`, a stroke in between joins if it shares JOIN_OVERLAP of the narrower extent.
+    or clear of them (a new digit), or in between: then `read` settles it, by reading every way of
+    grouping such strokes into digits and keeping the way whose digits read most surely together.
+    Without `read`, a stroke in between joins if it shares JOIN_OVERLAP of the narrower extent.
     `points` (kept by the caller) converts only the strokes added since its last call.
     """
     if not strokes:
@@ -181,16 +187,16 @@ def split_digits(strokes: Strokes, confidence: Confidence | None = None,
         is_mark[:] = False
     marks = np.flatnonzero(is_mark).tolist()
     ink = np.split(xy, starts[1:]) if marks else []  # each stroke's points, as converted once above
-    units, asks = _units(shape.extents, np.flatnonzero(~is_mark).tolist(), height, confidence is None)
+    units, asks = _units(shape.extents, np.flatnonzero(~is_mark).tolist(), height, read is None)
     groups: list[list[int]] = []
     chain = [units[0]]
     for unit, ask in zip(units[1:], asks, strict=True):
         if ask:
             chain.append(unit)
         else:
-            groups += _read_chain(chain, strokes, confidence, shape, height)
+            groups += _read_chain(chain, strokes, read, shape, height)
             chain = [unit]
-    groups += _read_chain(chain, strokes, confidence, shape, height)
+    groups += _read_chain(chain, strokes, read, shape, height)
     spans = [np.array([shape.extents[g, 0].min(), shape.extents[g, 1].max()]) for g in groups]
     if _nested(spans, height):  # not a row of digits: one drawing (a doodle), read as one
         return [list(range(len(strokes)))]
@@ -224,17 +230,19 @@ def _union(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
     return b.copy() if a is None else np.array([min(a[0], b[0]), max(a[1], b[1])])
 
 
-def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence | None, shape: Outline,
+def _read_chain(chain: list[list[int]], strokes: Strokes, read: Reader | None, shape: Outline,
                 height: float) -> list[list[int]]:
     """The best way to group a chain of units into digits, each digit units a..b-1 in a row: the way
     whose digits are together most probable as read (dynamic programming over where digits end)."""
-    if len(chain) == 1 or confidence is None or shape.points[sum(chain, [])].sum() > MAX_READ_POINTS:
+    if len(chain) == 1 or read is None or shape.points[sum(chain, [])].sum() > MAX_READ_POINTS:
         return [sum(chain, [])]
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
-    drawings = [[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]
-    log_p = dict(zip(runs, np.log(np.maximum(confidence(drawings), 1e-9)), strict=True))
+    probs = np.asarray(read([[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]))
+    log_p = dict(zip(runs, np.log(np.maximum(probs.max(axis=1), 1e-9)), strict=True))
+    digit = dict(zip(runs, probs.argmax(axis=1), strict=True))
     flat = _flat(shape, height)
     unit_heights = [height_of(shape, unit) for unit in chain]
+    unit_spans = [np.array([shape.extents[unit, 0].min(), shape.extents[unit, 1].max()]) for unit in chain]
     for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short or flat
         members = [i for unit in chain[a:b] for i in unit]
         width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
@@ -246,6 +254,8 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         if b - a > 1:
             second_tallest = sorted(unit_heights[a:b])[-2]
             log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
+            if digit[a, b] != STEM_BESIDE_BAR:
+                log_p[a, b] -= GAP_PENALTY * max(0.0, _widest_gap(unit_spans[a:b]) / height - GAP)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
     cut = [0] * (len(chain) + 1)  # ... and where its last digit starts
     for (a, b), score in sorted(log_p.items(), key=lambda item: item[0][1]):
@@ -256,6 +266,15 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, confidence: Confidence
         groups.insert(0, sum(chain[cut[b]:b], []))
         b = cut[b]
     return groups
+
+
+def _widest_gap(spans: list[np.ndarray]) -> float:
+    """The widest stretch of x between extents that none of them covers; 0 when they hang together."""
+    spans = sorted(spans, key=lambda span: span[0])
+    widest, right = 0.0, spans[0][1]
+    for left_end, right_end in spans[1:]:
+        widest, right = max(widest, left_end - right), max(right, right_end)
+    return widest
 
 
 def _nested(spans: list[np.ndarray], height: float) -> bool:
