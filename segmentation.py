@@ -152,6 +152,11 @@ def height_of(shape: Outline, strokes: Sequence[int]) -> float:
     return float(shape.high[strokes, 1].max() - shape.low[strokes, 1].min())
 
 
+def span_of(shape: Outline, strokes: Sequence[int]) -> np.ndarray:
+    """The leftmost and rightmost x of these strokes together, on the writing sheared upright."""
+    return np.array([shape.extents[strokes, 0].min(), shape.extents[strokes, 1].max()])
+
+
 def shared_extent(a: Sequence[float], b: Sequence[float], min_width: float) -> float:
     """How much of the narrower of two x extents the other covers: 1 inside, 0 touching, < 0 apart.
 
@@ -197,7 +202,7 @@ def split_digits(strokes: Strokes, read: Reader | None = None,
             groups += _read_chain(chain, strokes, read, shape, height)
             chain = [unit]
     groups += _read_chain(chain, strokes, read, shape, height)
-    spans = [np.array([shape.extents[g, 0].min(), shape.extents[g, 1].max()]) for g in groups]
+    spans = [span_of(shape, group) for group in groups]
     if _nested(spans, height):  # not a row of digits: one drawing (a doodle), read as one
         return [list(range(len(strokes)))]
     for i in marks:
@@ -242,10 +247,10 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, read: Reader | None, s
     digit = dict(zip(runs, probs.argmax(axis=1), strict=True))
     flat = _flat(shape, height)
     unit_heights = [height_of(shape, unit) for unit in chain]
-    unit_spans = [np.array([shape.extents[unit, 0].min(), shape.extents[unit, 1].max()]) for unit in chain]
-    for a, b in runs:  # two digits read as one are wide; a piece of a digit read as one is short or flat
+    unit_spans = [span_of(shape, unit) for unit in chain]
+    for a, b in runs:  # two digits read as one are wide, both tall or apart; a piece of one is short or flat
         members = [i for unit in chain[a:b] for i in unit]
-        width = shape.extents[members, 1].max() - shape.extents[members, 0].min()
+        width = np.ptp(span_of(shape, members))
         own_height = height_of(shape, members)
         log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
