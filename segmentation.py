@@ -9,12 +9,12 @@ extent of the strokes just before it:
   - clear of them: a new digit;
   - in between (a 4's stem written beside its bar, a neighbour written close): the network settles
     it. Every way of grouping such strokes into digits is read, and the way whose digits are together
-    most probable wins; a digit much wider than tall, much shorter than the line, or made of flat
-    strokes alone (a 1's flag and base without its stem) is unlikely, and so is one made of two
-    strokes that are each about as tall as the line (a 1 written close to its neighbour: the network
-    reads many such pairs as one digit more surely than as two), and so is one whose strokes leave a
-    clear gap between them, unless it reads as a 4 (a digit's strokes touch or reach over each other,
-    but many a 4's stem is written beside its bar).
+    most probable wins; a digit much wider than tall (but a 4 in pieces that meet may be as wide as
+    tall), much shorter than the line, or made of flat strokes alone (a 1's flag and base without its
+    stem) is unlikely, and so is one made of two strokes that are each about as tall as the line (a 1
+    written close to its neighbour: the network reads many such pairs as one digit more surely than
+    as two), and so is one whose strokes leave a clear gap between them, unless it reads as a 4 (a
+    digit's strokes touch or reach over each other, but many a 4's stem is written beside its bar).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest, and of the digits near them first the one written just before or after them (a digit's
@@ -54,9 +54,14 @@ SHORT, SHORT_PENALTY = 0.6, 5.0
 # second stroke is most often a shorter piece (a bar, a stem below the bar of a 4).
 TALL, TALL_PENALTY = 0.75, 10.0
 # ... and so is a reading of units with a gap wider than GAP of the line's height between their extents
-# (a 1 beside a 6 reads as a 6 as surely as the two read apart), unless it reads as STEM_BESIDE_BAR,
-# the one digit often written in two strokes side by side.
-GAP, GAP_PENALTY, STEM_BESIDE_BAR = 0.02, 30.0, 4
+# (a 1 beside a 6 reads as a 6 as surely as the two read apart), unless it reads as a FOUR, the one
+# digit often written in two strokes side by side.
+GAP, GAP_PENALTY, FOUR = 0.02, 30.0, 4
+# A reading as a FOUR of several units that meet (each ends within MEET of the line's height of
+# another's ink, with no gap between their extents) counts as wide only beyond WIDE_FOUR times its
+# height: many a 4 is a little wider than tall and comes out traced in pieces (its stem's top, then
+# its arm, bar and the rest of its stem) that read as a 1 and a 6; a neighbour's stroke seldom meets it.
+WIDE_FOUR, MEET = 1.0, 0.02
 # The most units (a stroke and those lying over it) read as one digit.
 MAX_UNITS = 3
 # Strokes in between are read only while they hold fewer mouse points than this (a six-digit number
@@ -191,7 +196,7 @@ def split_digits(strokes: Strokes, read: Reader | None = None,
     if is_mark.all():  # nothing but dots: one digit, however small
         is_mark[:] = False
     marks = np.flatnonzero(is_mark).tolist()
-    ink = np.split(xy, starts[1:]) if marks else []  # each stroke's points, as converted once above
+    ink = np.split(xy, starts[1:])  # each stroke's points, as converted once above
     units, asks = _units(shape.extents, np.flatnonzero(~is_mark).tolist(), height, read is None)
     groups: list[list[int]] = []
     chain = [units[0]]
@@ -199,9 +204,9 @@ def split_digits(strokes: Strokes, read: Reader | None = None,
         if ask:
             chain.append(unit)
         else:
-            groups += _read_chain(chain, strokes, read, shape, height)
+            groups += _read_chain(chain, strokes, ink, read, shape, height)
             chain = [unit]
-    groups += _read_chain(chain, strokes, read, shape, height)
+    groups += _read_chain(chain, strokes, ink, read, shape, height)
     spans = [span_of(shape, group) for group in groups]
     if _nested(spans, height):  # not a row of digits: one drawing (a doodle), read as one
         return [list(range(len(strokes)))]
@@ -235,8 +240,8 @@ def _union(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
     return b.copy() if a is None else np.array([min(a[0], b[0]), max(a[1], b[1])])
 
 
-def _read_chain(chain: list[list[int]], strokes: Strokes, read: Reader | None, shape: Outline,
-                height: float) -> list[list[int]]:
+def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray], read: Reader | None,
+                shape: Outline, height: float) -> list[list[int]]:
     """The best way to group a chain of units into digits, each digit units a..b-1 in a row: the way
     whose digits are together most probable as read (dynamic programming over where digits end)."""
     if len(chain) == 1 or read is None or shape.points[sum(chain, [])].sum() > MAX_READ_POINTS:
@@ -252,15 +257,21 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, read: Reader | None, s
         members = [i for unit in chain[a:b] for i in unit]
         width = np.ptp(span_of(shape, members))
         own_height = height_of(shape, members)
-        log_p[a, b] -= WIDE_PENALTY * max(0.0, width / max(own_height, height / 2) - WIDE)
+        gap = _widest_gap(unit_spans[a:b]) / height
+        four_in_pieces = b - a > 1 and digit[a, b] == FOUR
+        ratio = width / max(own_height, height / 2)
+        widest = WIDE
+        if ratio > WIDE and four_in_pieces and gap <= GAP and _meet(chain[a:b], ink, MEET * height):
+            widest = WIDE_FOUR  # (the ink is looked at only where it matters)
+        log_p[a, b] -= WIDE_PENALTY * max(0.0, ratio - widest)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
         if flat[members].all():
             log_p[a, b] -= FLAT_PENALTY
         if b - a > 1:
             second_tallest = sorted(unit_heights[a:b])[-2]
             log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
-            if digit[a, b] != STEM_BESIDE_BAR:
-                log_p[a, b] -= GAP_PENALTY * max(0.0, _widest_gap(unit_spans[a:b]) / height - GAP)
+            if not four_in_pieces:
+                log_p[a, b] -= GAP_PENALTY * max(0.0, gap - GAP)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
     cut = [0] * (len(chain) + 1)  # ... and where its last digit starts
     for (a, b), score in sorted(log_p.items(), key=lambda item: item[0][1]):
@@ -271,6 +282,15 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, read: Reader | None, s
         groups.insert(0, sum(chain[cut[b]:b], []))
         b = cut[b]
     return groups
+
+
+def _meet(units: list[list[int]], ink: list[np.ndarray], reach: float) -> bool:
+    """Whether each unit has a stroke that ends within `reach` of another unit's ink, or is reached so."""
+    def ends_near(ends_of: list[int], ink_of: list[int]) -> bool:
+        ends = np.array([ink[i][end] for i in ends_of for end in (0, -1)])
+        return _ink_distance(ends, np.concatenate([ink[i] for i in ink_of])) <= reach
+    return all(any(ends_near(unit, other) or ends_near(other, unit) for other in units if other is not unit)
+               for unit in units)
 
 
 def _widest_gap(spans: list[np.ndarray]) -> float:
