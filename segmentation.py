@@ -257,21 +257,19 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray],
         members = [i for unit in chain[a:b] for i in unit]
         width = np.ptp(span_of(shape, members))
         own_height = height_of(shape, members)
-        gap = _widest_gap(unit_spans[a:b]) / height
-        four_in_pieces = b - a > 1 and digit[a, b] == FOUR
-        ratio = width / max(own_height, height / 2)
-        widest = WIDE
-        if ratio > WIDE and four_in_pieces and gap <= GAP and _meet(chain[a:b], ink, MEET * height):
-            widest = WIDE_FOUR  # (the ink is looked at only where it matters)
+        ratio, widest = width / max(own_height, height / 2), WIDE
+        if b - a > 1:
+            second_tallest = sorted(unit_heights[a:b])[-2]
+            log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
+            gap = _widest_gap(unit_spans[a:b]) / height
+            if digit[a, b] != FOUR:
+                log_p[a, b] -= GAP_PENALTY * max(0.0, gap - GAP)
+            elif ratio > WIDE and gap <= GAP and _meet(chain[a:b], ink, MEET * height):  # the ink last: costly
+                widest = WIDE_FOUR
         log_p[a, b] -= WIDE_PENALTY * max(0.0, ratio - widest)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
         if flat[members].all():
             log_p[a, b] -= FLAT_PENALTY
-        if b - a > 1:
-            second_tallest = sorted(unit_heights[a:b])[-2]
-            log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
-            if not four_in_pieces:
-                log_p[a, b] -= GAP_PENALTY * max(0.0, gap - GAP)
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
     cut = [0] * (len(chain) + 1)  # ... and where its last digit starts
     for (a, b), score in sorted(log_p.items(), key=lambda item: item[0][1]):
