@@ -5,23 +5,25 @@ each other from left to right. So the strokes are taken in the order they were d
 sheared upright (its slant fitted to the steep moves), and each stroke is compared with the horizontal
 extent of the strokes just before it:
   - over them (the second stroke of a 4, the bar of a 5 or through a 7, the slash through a 0): the
-    same digit;
+    same digit, unless the two stand side by side, both as tall as a digit, one as narrow as a 1 at
+    the edge of the other (a 1 written into its neighbour);
   - clear of them: a new digit;
-  - in between (a 4's stem written beside its bar, a neighbour written close): the network settles
-    it. Every way of grouping such strokes into digits is read, and the way whose digits are together
-    most probable wins; a digit much wider than tall (but a 4 in pieces that meet may be as wide as
-    tall), much shorter than the line, or made of flat strokes alone (a 1's flag and base without its
-    stem) is unlikely, and so is one made of two strokes that are each about as tall as the line (a 1
-    written close to its neighbour: the network reads many such pairs as one digit more surely than
-    as two), and so is one whose strokes leave a clear gap between them, unless it reads as a 4 (a
-    digit's strokes touch or reach over each other, but many a 4's stem is written beside its bar).
+  - in between (a 4's stem written beside its bar, a neighbour written close or into it): the
+    network settles it. Every way of grouping such strokes into digits is read, and the way whose
+    digits are together most probable wins; a digit much wider than tall (but a 4 in pieces that meet
+    may be as wide as tall), much shorter than the line, or made of flat strokes alone (a 1's flag and
+    base without its stem) is unlikely, and so is one made of two strokes that are each about as tall
+    as the line (a 1 written close to its neighbour: the network reads many such pairs as one digit
+    more surely than as two), and so is one whose strokes leave a clear gap between them, unless it
+    reads as a 4 (a digit's strokes touch or reach over each other, but many a 4's stem is written
+    beside its bar).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest, and of the digits near them first the one written just before or after them (a digit's
 strokes are written one after the other). The digits are then ordered left to right. Digits that come
-out one over another (a bench's seat over its legs, a barn's walls round its door) are not a row of
-digits: such a drawing is one drawing, read as one (and, drawn in many parts, not a digit; see
-non_digits.py).
+out one over another (a bench's seat over its legs, a barn's walls round its door; not a 1 at the edge
+of its neighbour) are not a row of digits: such a drawing is one drawing, read as one (and, drawn in
+many parts, not a digit; see non_digits.py).
 
 `benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
 other, and digits broken into pieces that each read as a digit.
@@ -62,6 +64,14 @@ GAP, GAP_PENALTY, FOUR = 0.02, 30.0, 4
 # height: many a 4 is a little wider than tall and comes out traced in pieces (its stem's top, then
 # its arm, bar and the rest of its stem) that read as a 1 and a 6; a neighbour's stroke seldom meets it.
 WIDE_FOUR, MEET = 1.0, 0.02
+# Two strokes (or digits) each at least TALL of the line's height stand side by side, though one lies over
+# the other, when it is no wider than ONE_WIDE of the line's height (a 1) and within EDGE of it from an
+# edge of the other's extent: a 1 written into the edge of its neighbour, or under a 7's bar reaching
+# back over it. They are read both ways, as strokes in between are, and are no digits one over another.
+# Not so when the narrow one was written first and the other crosses it: an R's bowl begun over its stem
+# (a 4's stem crosses its bar well inside it, and its bar is seldom as tall as the line).
+ONE_WIDE, EDGE = 0.2, 0.1
+CROSS_CHUNK = 256  # segments of one polyline checked against the other at once (see _cross)
 # The most units (a stroke and those lying over it) read as one digit.
 MAX_UNITS = 3
 # Strokes in between are read only while they hold fewer mouse points than this (a six-digit number
@@ -197,7 +207,7 @@ def split_digits(strokes: Strokes, read: Reader | None = None,
         is_mark[:] = False
     marks = np.flatnonzero(is_mark).tolist()
     ink = np.split(xy, starts[1:])  # each stroke's points, as converted once above
-    units, asks = _units(shape.extents, np.flatnonzero(~is_mark).tolist(), height, read is None)
+    units, asks = _units(shape, ink, np.flatnonzero(~is_mark).tolist(), height, read is None)
     groups: list[list[int]] = []
     chain = [units[0]]
     for unit, ask in zip(units[1:], asks, strict=True):
@@ -208,7 +218,7 @@ def split_digits(strokes: Strokes, read: Reader | None = None,
             chain = [unit]
     groups += _read_chain(chain, strokes, ink, read, shape, height)
     spans = [span_of(shape, group) for group in groups]
-    if _nested(spans, height):  # not a row of digits: one drawing (a doodle), read as one
+    if _nested(groups, spans, shape, ink, height):  # not a row of digits: one drawing (a doodle), read as one
         return [list(range(len(strokes)))]
     for i in marks:
         groups[_digit_of_mark(i, groups, spans, shape.extents, ink, height)].append(i)
@@ -216,15 +226,18 @@ def split_digits(strokes: Strokes, read: Reader | None = None,
     return [sorted(groups[k]) for k in order]
 
 
-def _units(extents: np.ndarray, order: list[int], height: float, decide: bool) -> tuple[list[list[int]], list[bool]]:
+def _units(shape: Outline, ink: list[np.ndarray], order: list[int], height: float,
+           decide: bool) -> tuple[list[list[int]], list[bool]]:
     """Strokes that lie over the one before, grouped; and whether each unit after the first might be
     part of the digit before it (when it is near the units since the last clear gap, and not `decide`d)."""
+    extents = shape.extents
     units: list[list[int]] = []
     asks: list[bool] = []
     span = chain = None  # the extents of the last unit, and of the units since the last clear gap
     for i in order:
         shared = -np.inf if span is None else shared_extent(extents[i], span, MIN_WIDTH * height)
-        if shared >= INSIDE or (decide and shared >= JOIN_OVERLAP):
+        over = shared >= INSIDE and not _side_by_side(shape, ink, [i], units[-1], height)
+        if over or (decide and shared >= JOIN_OVERLAP):
             units[-1].append(i)
             span, chain = _union(span, extents[i]), _union(chain, extents[i])
             continue
@@ -234,6 +247,36 @@ def _units(extents: np.ndarray, order: list[int], height: float, decide: bool) -
         units.append([i])
         span, chain = extents[i].copy(), _union(chain, extents[i]) if near and not decide else extents[i].copy()
     return units, asks
+
+
+def _side_by_side(shape: Outline, ink: list[np.ndarray], a: list[int], b: list[int], height: float) -> bool:
+    """Whether two sets of strokes stand side by side, though one lies over the other (see ONE_WIDE)."""
+    if min(height_of(shape, a), height_of(shape, b)) < TALL * height:
+        return False
+    (narrow, narrow_span), (wide, wide_span) = sorted([(a, span_of(shape, a)), (b, span_of(shape, b))],
+                                                      key=lambda pair: np.ptp(pair[1]))
+    if np.ptp(narrow_span) > ONE_WIDE * height:
+        return False
+    narrow_span, wide_span = _widened(narrow_span, MIN_WIDTH * height), _widened(wide_span, MIN_WIDTH * height)
+    if min(narrow_span[0] - wide_span[0], wide_span[1] - narrow_span[1]) >= EDGE * height:
+        return False
+    if min(narrow) > min(wide):  # written after: a 1 written into its neighbour, crossing it or not
+        return True
+    return not _cross(np.concatenate([ink[i] for i in narrow]), np.concatenate([ink[i] for i in wide]))
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two polylines ((n, 2) points) cross or touch: a segment of one meets a segment of the other
+    (mouse points are whole pixels: a crossing often runs through a point)."""
+    def turn(o, u, v):  # > 0 where v lies left of the way from o to u
+        return (u[..., 0] - o[..., 0]) * (v[..., 1] - o[..., 1]) - (u[..., 1] - o[..., 1]) * (v[..., 0] - o[..., 0])
+    r, t = b[None, :-1], b[None, 1:]
+    for first in range(0, len(a) - 1, CROSS_CHUNK):  # a few segments at a time: a scribble holds thousands
+        last = min(first + CROSS_CHUNK, len(a) - 1)
+        p, q = a[first:last, None], a[first + 1:last + 1, None]
+        if ((turn(p, q, r) * turn(p, q, t) <= 0) & (turn(r, t, p) * turn(r, t, q) <= 0)).any():
+            return True
+    return False
 
 
 def _union(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
@@ -300,9 +343,12 @@ def _widest_gap(spans: list[np.ndarray]) -> float:
     return widest
 
 
-def _nested(spans: list[np.ndarray], height: float) -> bool:
-    """Whether one digit lies over another (see INSIDE), as the digits of a number never do."""
-    return any(shared_extent(a, b, MIN_WIDTH * height) >= INSIDE for k, a in enumerate(spans) for b in spans[k + 1:])
+def _nested(groups: list[list[int]], spans: list[np.ndarray], shape: Outline, ink: list[np.ndarray],
+            height: float) -> bool:
+    """Whether one digit lies over another (see INSIDE), as the digits of a number never do (but see ONE_WIDE)."""
+    return any(shared_extent(spans[j], spans[k], MIN_WIDTH * height) >= INSIDE
+               and not _side_by_side(shape, ink, groups[j], groups[k], height)
+               for k in range(len(spans)) for j in range(k))
 
 
 def _pieces(shape: Outline, height: float) -> np.ndarray:

@@ -10,8 +10,10 @@ slight overlaps (a neighbour reaches up to a tenth of the height into the next o
 Each number is replayed as mouse strokes in writing order and read the app's way: split into digits
 (`segmentation.split_digits`), each digit prepared as a single digit is (`play.model_input`), all
 read in one batch. Reported per source and gap: segmentation right (the right number of digits, each
-with exactly its own strokes), whole numbers right, what single-digit accuracy predicts for whole
-numbers (every digit of the number read right when read alone, its own strokes only), and the digits
+with exactly its own strokes), whole numbers read right (the number read is the number written, as
+the user sees it; a tick of the pen given to the wrong digit matters only if it changes a digit's
+reading), of those segmented right too, what single-digit accuracy predicts for whole numbers (every
+digit of the number read right when read alone, its own strokes only), and the digits
 read right in the numbers segmented right, next to all the digits read right alone, and how the
 others went wrong (two digits merged, one split, or strokes given to the wrong digit). A digit the
 app takes for something else (`non_digits.read`: not a digit) counts as read wrong. Last, each
@@ -198,7 +200,7 @@ def mnist_source(root: str, limit: int) -> dict[str, list]:
 def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float, float], count: int,
             rng: np.random.Generator) -> dict[str, float]:
     names = sorted(writers)
-    seg = whole = alone_all = merged = split = 0
+    seg = number = whole = alone_all = merged = split = 0
     digits_right = digits_total = alone_right = alone_total = 0
     for _ in range(count):
         pool = writers[names[rng.integers(len(names))]]
@@ -217,13 +219,15 @@ def measure(model: torch.nn.Module, writers: dict[str, list], gaps: tuple[float,
                  for group, label in zip(truth, labels, strict=True)]
         seg += right_split
         merged, split = merged + (len(groups) < n), split + (len(groups) > n)
+        number += read == labels
         whole += right_split and read == labels
         alone_all += all(alone)
         alone_right, alone_total = alone_right + sum(alone), alone_total + n
         if right_split:
             digits_right += sum(r == label for r, label in zip(read, labels, strict=True))
             digits_total += n
-    return {"segmentation": seg / count, "whole": whole / count, "predicted": alone_all / count,
+    return {"segmentation": seg / count, "number": number / count, "whole": whole / count,
+            "predicted": alone_all / count,
             "digits": digits_right / max(digits_total, 1), "alone": alone_right / alone_total,
             "wrong": f"{count - seg}: {merged} merged, {split} split, {count - seg - merged - split} moved"}
 
@@ -272,13 +276,14 @@ def main() -> None:
     if args.pen_data:
         sources["real pen digits"] = pen_sources(args.pen_data)
     print(f"{args.numbers:,} numbers of 1-{MAX_DIGITS} digits per row, each {HEIGHTS[0]}-{HEIGHTS[1]} px tall")
-    print("| digits from | gaps | segmentation right | whole numbers right | single digits predict "
-          "| digits right | digits alone right | segmented wrong |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| digits from | gaps | segmentation right | whole numbers read right | and segmented right "
+          "| single digits predict | digits right | digits alone right | segmented wrong |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, writers in sources.items():
         for gap_name, gaps in GAPS.items():
             r = measure(model, writers, gaps, args.numbers, np.random.default_rng(args.seed))
-            print(f"| {name} | {gap_name} | {r['segmentation']:.1%} | {r['whole']:.1%} | {r['predicted']:.1%}"
+            print(f"| {name} | {gap_name} | {r['segmentation']:.1%} | {r['number']:.1%} | {r['whole']:.1%}"
+                  f" | {r['predicted']:.1%}"
                   f" | {r['digits']:.2%} | {r['alone']:.2%} | {r['wrong']} |")
     if args.pen_data:
         print(single_pen_digits(model, args.pen_data, args.seed))
