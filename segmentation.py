@@ -253,12 +253,12 @@ def _side_by_side(shape: Outline, ink: list[np.ndarray], a: list[int], b: list[i
     """Whether two sets of strokes stand side by side, though one lies over the other (see ONE_WIDE)."""
     if min(height_of(shape, a), height_of(shape, b)) < TALL * height:
         return False
-    (narrow, narrow_span), (wide, wide_span) = sorted([(a, span_of(shape, a)), (b, span_of(shape, b))],
-                                                      key=lambda pair: np.ptp(pair[1]))
-    if np.ptp(narrow_span) > ONE_WIDE * height:
+    narrow, wide = (a, b) if np.ptp(span_of(shape, a)) <= np.ptp(span_of(shape, b)) else (b, a)
+    if np.ptp(span_of(shape, narrow)) > ONE_WIDE * height:
         return False
-    narrow_span, wide_span = _widened(narrow_span, MIN_WIDTH * height), _widened(wide_span, MIN_WIDTH * height)
-    if min(narrow_span[0] - wide_span[0], wide_span[1] - narrow_span[1]) >= EDGE * height:
+    (left, right), (wide_left, wide_right) = (_widened(span_of(shape, strokes), MIN_WIDTH * height)
+                                              for strokes in (narrow, wide))
+    if min(left - wide_left, wide_right - right) >= EDGE * height:  # well inside: a 4's stem through its bar
         return False
     if min(narrow) > min(wide):  # written after: a 1 written into its neighbour, crossing it or not
         return True
