@@ -68,7 +68,7 @@ WIDE_FOUR, MEET = 1.0, 0.02
 # the other, when it is no wider than ONE_WIDE of the line's height (a 1) and within EDGE of it from an
 # edge of the other's extent: a 1 written into the edge of its neighbour, or under a 7's bar reaching
 # back over it. They are read both ways, as strokes in between are, and are no digits one over another.
-# Not so when the narrow one was written first and the other crosses it: an R's bowl begun over its stem
+# Not so when the narrow one was written first and the other crosses or touches it: an R's bowl begun over its stem
 # (a 4's stem crosses its bar well inside it, and its bar is seldom as tall as the line).
 ONE_WIDE, EDGE = 0.2, 0.1
 CROSS_CHUNK = 256  # segments of one polyline checked against the other at once (see _cross)
