@@ -14,7 +14,8 @@ extent of the strokes just before it:
     may be as wide as tall), much shorter than the line, or made of flat strokes alone (a 1's flag and
     base without its stem) is unlikely, and so is one made of two strokes that are each about as tall
     as the line (a 1 written close to its neighbour: the network reads many such pairs as one digit
-    more surely than as two), and so is one whose strokes leave a clear gap between them, unless it
+    more surely than as two; but not a 1 side by side with the stroke written after it and crossed by
+    it, which may be an R's stem and bowl), and so is one whose strokes leave a clear gap between them, unless it
     reads as a 4 (a digit's strokes touch or reach over each other, but many a 4's stem is written
     beside its bar).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
@@ -67,9 +68,10 @@ WIDE_FOUR, MEET = 1.0, 0.02
 # Two strokes (or digits) each at least TALL of the line's height stand side by side, though one lies over
 # the other, when it is no wider than ONE_WIDE of the line's height (a 1) and within EDGE of it from an
 # edge of the other's extent: a 1 written into the edge of its neighbour, or under a 7's bar reaching
-# back over it. They are read both ways, as strokes in between are, and are no digits one over another.
-# Not so when the narrow one was written first and the other crosses or touches it: an R's bowl begun over its stem
-# (a 4's stem crosses its bar well inside it, and its bar is seldom as tall as the line).
+# back over it. They are read both ways, as strokes in between are, and are no digits one over another
+# (a 4's stem crosses its bar well inside it, and its bar is seldom as tall as the line). When the narrow one
+# was written first and the other crosses or touches it (an R's bowl begun over its stem, but also a 2 written
+# into the 1 before it), reading the two as one is not made unlikely for their heights (TALL): the network decides.
 ONE_WIDE, EDGE = 0.2, 0.1
 CROSS_CHUNK = 256  # segments of one polyline checked against the other at once (see _cross)
 # The most units (a stroke and those lying over it) read as one digit.
@@ -218,7 +220,7 @@ def split_digits(strokes: Strokes, read: Reader | None = None,
             chain = [unit]
     groups += _read_chain(chain, strokes, ink, read, shape, height)
     spans = [span_of(shape, group) for group in groups]
-    if _nested(groups, spans, shape, ink, height):  # not a row of digits: one drawing (a doodle), read as one
+    if _nested(groups, spans, shape, height):  # not a row of digits: one drawing (a doodle), read as one
         return [list(range(len(strokes)))]
     for i in marks:
         groups[_digit_of_mark(i, groups, spans, shape.extents, ink, height)].append(i)
@@ -236,7 +238,7 @@ def _units(shape: Outline, ink: list[np.ndarray], order: list[int], height: floa
     span = chain = None  # the extents of the last unit, and of the units since the last clear gap
     for i in order:
         shared = -np.inf if span is None else shared_extent(extents[i], span, MIN_WIDTH * height)
-        over = shared >= INSIDE and not _side_by_side(shape, ink, [i], units[-1], height)
+        over = shared >= INSIDE and not _side_by_side(shape, [i], units[-1], height)
         if over or (decide and shared >= JOIN_OVERLAP):
             units[-1].append(i)
             span, chain = _union(span, extents[i]), _union(chain, extents[i])
@@ -249,20 +251,31 @@ def _units(shape: Outline, ink: list[np.ndarray], order: list[int], height: floa
     return units, asks
 
 
-def _side_by_side(shape: Outline, ink: list[np.ndarray], a: list[int], b: list[int], height: float) -> bool:
+def _side_by_side(shape: Outline, a: list[int], b: list[int], height: float) -> bool:
     """Whether two sets of strokes stand side by side, though one lies over the other (see ONE_WIDE)."""
     if min(height_of(shape, a), height_of(shape, b)) < TALL * height:
         return False
-    narrow, wide = (a, b) if np.ptp(span_of(shape, a)) <= np.ptp(span_of(shape, b)) else (b, a)
+    narrow, wide = _narrow_and_wide(shape, a, b)
     if np.ptp(span_of(shape, narrow)) > ONE_WIDE * height:
         return False
     (left, right), (wide_left, wide_right) = (_widened(span_of(shape, strokes), MIN_WIDTH * height)
                                               for strokes in (narrow, wide))
-    if min(left - wide_left, wide_right - right) >= EDGE * height:  # well inside: a 4's stem through its bar
+    return min(left - wide_left, wide_right - right) < EDGE * height  # not well inside: no 4's stem through its bar
+
+
+def _begun_over(shape: Outline, ink: list[np.ndarray], a: list[int], b: list[int], height: float) -> bool:
+    """Whether two sets of strokes, one over the other but side by side (see ONE_WIDE), might be one character:
+    the narrow one written first, the other crossing or touching it."""
+    over = shared_extent(span_of(shape, a), span_of(shape, b), MIN_WIDTH * height) >= INSIDE
+    if not (over and _side_by_side(shape, a, b, height)):
         return False
-    if min(narrow) > min(wide):  # written after: a 1 written into its neighbour, crossing it or not
-        return True
-    return not _cross(np.concatenate([ink[i] for i in narrow]), np.concatenate([ink[i] for i in wide]))
+    narrow, wide = _narrow_and_wide(shape, a, b)
+    return min(narrow) < min(wide) and _cross(np.concatenate([ink[i] for i in narrow]),
+                                              np.concatenate([ink[i] for i in wide]))
+
+
+def _narrow_and_wide(shape: Outline, a: list[int], b: list[int]) -> tuple[list[int], list[int]]:
+    return (a, b) if np.ptp(span_of(shape, a)) <= np.ptp(span_of(shape, b)) else (b, a)
 
 
 def _cross(a: np.ndarray, b: np.ndarray) -> bool:
@@ -303,7 +316,9 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray],
         ratio, widest = width / max(own_height, height / 2), WIDE
         if b - a > 1:
             second_tallest = sorted(unit_heights[a:b])[-2]
-            log_p[a, b] -= TALL_PENALTY * max(0.0, second_tallest / height - TALL)
+            both_tall = TALL_PENALTY * max(0.0, second_tallest / height - TALL)
+            if both_tall and not (b - a == 2 and _begun_over(shape, ink, chain[a], chain[a + 1], height)):
+                log_p[a, b] -= both_tall
             gap = _widest_gap(unit_spans[a:b]) / height
             if digit[a, b] != FOUR:
                 log_p[a, b] -= GAP_PENALTY * max(0.0, gap - GAP)
@@ -343,11 +358,10 @@ def _widest_gap(spans: list[np.ndarray]) -> float:
     return widest
 
 
-def _nested(groups: list[list[int]], spans: list[np.ndarray], shape: Outline, ink: list[np.ndarray],
-            height: float) -> bool:
+def _nested(groups: list[list[int]], spans: list[np.ndarray], shape: Outline, height: float) -> bool:
     """Whether one digit lies over another (see INSIDE), as the digits of a number never do (but see ONE_WIDE)."""
     return any(shared_extent(spans[j], spans[k], MIN_WIDTH * height) >= INSIDE
-               and not _side_by_side(shape, ink, groups[j], groups[k], height)
+               and not _side_by_side(shape, groups[j], groups[k], height)
                for k in range(len(spans)) for j in range(k))
 
 

@@ -100,6 +100,15 @@ def test_a_one_written_into_the_edge_of_its_neighbour_is_still_read_apart():
     assert split_digits([one, six], read_as(6, lambda drawing: 0.999)) == [[1], [0]]  # the 1 written first
 
 
+def test_a_digit_written_over_the_one_before_it_is_read_apart_when_the_network_reads_it_so():
+    # 12 written close: the 1 first, then the 2 begun across its top, its base running over its foot.
+    one = [(143.0, 100.0), (143.0, 200.0)]
+    two = [(135.0, 115.0), (170.0, 100.0), (185.0, 125.0), (170.0, 160.0), (135.0, 200.0), (190.0, 200.0)]
+    assert split_digits([one, two], read_as(2, lambda drawing: 0.9 if len(drawing) == 2 else 0.999)) == [[0], [1]]
+    # An R, its stem then its bowl and leg: the network reads it as one (an 8) more surely than its bowl alone.
+    assert split_digits([one, two], read_as(8, lambda drawing: 0.99 if len(drawing) == 2 else 0.6)) == [[0, 1]]
+
+
 def test_two_digits_squeezed_into_one_reading_stay_two_when_that_reading_is_too_wide():
     strokes = written("23", gap=0.0)  # touching: whether they are one digit is read
     assert split_digits(strokes, read_as(3, lambda drawing: 0.99)) == [[0], [1]]
