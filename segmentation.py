@@ -14,10 +14,10 @@ extent of the strokes just before it:
     may be as wide as tall), much shorter than the line, or made of flat strokes alone (a 1's flag and
     base without its stem) is unlikely, and so is one made of two strokes that are each about as tall
     as the line (a 1 written close to its neighbour: the network reads many such pairs as one digit
-    more surely than as two; but not a 1 side by side with the stroke written after it and crossed by
-    it, which may be an R's stem and bowl), and so is one whose strokes leave a clear gap between them, unless it
-    reads as a 4 (a digit's strokes touch or reach over each other, but many a 4's stem is written
-    beside its bar).
+    more surely than as two; but not a 1 side by side with the stroke written after it and crossed
+    by it, which may be an R's stem and bowl), and so is one whose strokes leave a clear gap between
+    them, unless it reads as a 4 (a digit's strokes touch or reach over each other, but many a 4's
+    stem is written beside its bar).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest, and of the digits near them first the one written just before or after them (a digit's
