@@ -20,11 +20,13 @@ extent of the strokes just before it:
     stem is written beside its bar).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
-nearest, and of the digits near them first the one written just before or after them (a digit's
-strokes are written one after the other). The digits are then ordered left to right. Digits that come
-out one over another (a bench's seat over its legs, a barn's walls round its door; not a 1 at the edge
-of its neighbour) are not a row of digits: such a drawing is one drawing, read as one (and, drawn in
-many parts, not a digit; see non_digits.py).
+nearest, and of the digits near them first the one written just before or after them (a digit's strokes
+are written one after the other). While the strokes in between are settled, each reading takes in the
+marks written just before or after its strokes and over them, and its width is measured against its
+height with them: a 2's top hook traced apart leaves its body short and wide, but not the 2. The digits
+are then ordered left to right. Digits that come out one over another (a bench's seat over its legs, a
+barn's walls round its door; not a 1 at the edge of its neighbour) are not a row of digits: such a
+drawing is one drawing, read as one (and, drawn in many parts, not a digit; see non_digits.py).
 
 `benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
 other, and digits broken into pieces that each read as a digit.
@@ -216,9 +218,9 @@ def split_digits(strokes: Strokes, read: Reader | None = None,
         if ask:
             chain.append(unit)
         else:
-            groups += _read_chain(chain, strokes, ink, read, shape, height)
+            groups += _read_chain(chain, strokes, ink, read, shape, height, marks)
             chain = [unit]
-    groups += _read_chain(chain, strokes, ink, read, shape, height)
+    groups += _read_chain(chain, strokes, ink, read, shape, height, marks)
     spans = [span_of(shape, group) for group in groups]
     if _nested(groups, spans, shape, height):  # not a row of digits: one drawing (a doodle), read as one
         return [list(range(len(strokes)))]
@@ -297,23 +299,24 @@ def _union(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
 
 
 def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray], read: Reader | None,
-                shape: Outline, height: float) -> list[list[int]]:
+                shape: Outline, height: float, marks: list[int]) -> list[list[int]]:
     """The best way to group a chain of units into digits, each digit units a..b-1 in a row: the way
     whose digits are together most probable as read (dynamic programming over where digits end)."""
     if len(chain) == 1 or read is None or shape.points[sum(chain, [])].sum() > MAX_READ_POINTS:
         return [sum(chain, [])]
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
-    probs = np.asarray(read([[strokes[i] for unit in chain[a:b] for i in unit] for a, b in runs]))
+    members = {run: [i for unit in chain[run[0]:run[1]] for i in unit] for run in runs}
+    whole = {run: sorted(members[run] + _marks_of(members[run], marks, shape, height)) for run in runs}
+    probs = np.asarray(read([[strokes[i] for i in whole[run]] for run in runs]))
     log_p = dict(zip(runs, np.log(np.maximum(probs.max(axis=1), 1e-9)), strict=True))
     digit = dict(zip(runs, probs.argmax(axis=1), strict=True))
     flat = _flat(shape, height)
     unit_heights = [height_of(shape, unit) for unit in chain]
     unit_spans = [span_of(shape, unit) for unit in chain]
     for a, b in runs:  # two digits read as one are wide, both tall or apart; a piece of one is short or flat
-        members = [i for unit in chain[a:b] for i in unit]
-        width = np.ptp(span_of(shape, members))
-        own_height = height_of(shape, members)
-        ratio, widest = width / max(own_height, height / 2), WIDE
+        width = np.ptp(span_of(shape, whole[a, b]))
+        own_height = height_of(shape, members[a, b])  # a tick over a piece of a digit leaves it a piece
+        ratio, widest = width / max(height_of(shape, whole[a, b]), height / 2), WIDE
         if b - a > 1:
             second_tallest = sorted(unit_heights[a:b])[-2]
             both_tall = TALL_PENALTY * max(0.0, second_tallest / height - TALL)
@@ -326,7 +329,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray],
                 widest = WIDE_FOUR
         log_p[a, b] -= WIDE_PENALTY * max(0.0, ratio - widest)
         log_p[a, b] -= SHORT_PENALTY * max(0.0, SHORT - own_height / height)
-        if flat[members].all():
+        if flat[members[a, b]].all():
             log_p[a, b] -= FLAT_PENALTY
     best = [0.0] + [-np.inf] * len(chain)  # best[b]: the most probable reading of the first b units ...
     cut = [0] * (len(chain) + 1)  # ... and where its last digit starts
@@ -338,6 +341,14 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray],
         groups.insert(0, sum(chain[cut[b]:b], []))
         b = cut[b]
     return groups
+
+
+def _marks_of(members: list[int], marks: list[int], shape: Outline, height: float) -> list[int]:
+    """The marks written just before or after one of `members` and over their extent: they will join
+    that digit (see _digit_of_mark), and are part of its size (a 2's top hook traced apart)."""
+    span = span_of(shape, members)
+    return [m for m in marks if (m - 1 in members or m + 1 in members)
+            and shared_extent(shape.extents[m], span, MIN_WIDTH * height) >= INSIDE]
 
 
 def _meet(units: list[list[int]], ink: list[np.ndarray], reach: float) -> bool:
