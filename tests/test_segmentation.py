@@ -109,9 +109,9 @@ def test_a_digit_written_over_the_one_before_it_is_read_apart_when_the_network_r
     assert split_digits([one, two], read_as(8, lambda drawing: 0.99 if len(drawing) == 2 else 0.6)) == [[0, 1]]
 
 
-def test_a_digit_whose_top_came_apart_counts_as_tall_as_its_top_and_body_together():
-    # 12, as MNIST 2s come out traced: the 2's top hook apart (a flat piece, left out of the reading),
-    # then its body, short and wide alone. With its top it is as tall as a 2, and no reason to join the 1.
+def test_a_digit_whose_top_came_apart_is_read_and_measured_with_its_top():
+    # 12, as MNIST 2s come out traced: the 2's top hook apart (a flat piece, which never starts a digit),
+    # then its body, short and wide alone. Read with its top, it is a 2 no wider than a 2: no reason to join the 1.
     one = [(100.0, 100.0), (100.0, 200.0)]
     top = [(112.0, 112.0), (135.0, 100.0), (165.0, 112.0)]
     body = [(167.0, 115.0), (150.0, 140.0), (102.0, 165.0), (200.0, 165.0)]
