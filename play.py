@@ -199,7 +199,14 @@ def read_digits(model: torch.nn.Module, strokes: ink.Strokes, pen_paths: dict[in
     only the strokes added since.
     """
     memo = {} if memo is None else memo
-    groups = split_digits(strokes, lambda drawings: read(model, drawings, memo)[1], points)
+
+    def settle(drawings: list[ink.Strokes]) -> tuple[np.ndarray, np.ndarray]:
+        _, probs, drawn, likeness = read(model, drawings, memo)
+        # The parts a drawing was written in say nothing here: which strokes make a digit is what is
+        # being settled, and a digit traced in pieces has more of them than it is drawn in.
+        return probs, non_digits.is_digit(probs, [how._replace(parts=1) for how in drawn], likeness)
+
+    groups = split_digits(strokes, settle, points)
     if pen_paths is not None:
         for group in groups:
             if group[0] not in pen_paths:

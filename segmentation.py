@@ -17,7 +17,8 @@ extent of the strokes just before it:
     more surely than as two; but not a 1 side by side with the stroke written after it and crossed
     by it, which may be an R's stem and bowl), and so is one whose strokes leave a clear gap between
     them, unless it reads as a 4 (a digit's strokes touch or reach over each other, but many a 4's
-    stem is written beside its bar).
+    stem is written beside its bar), and so is one that is no digit at all (see non_digits.py: an 8
+    and the 9 written into it, read as one).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest, and of the digits near them first the one written just before or after them (a digit's strokes
@@ -91,11 +92,17 @@ PIECE_HEIGHT, PIECE_WIDTH = 0.3, 0.6
 # A reading made of such flat strokes alone is unlikely, however tall they stand together: a 1's flag
 # and its base, written after the stem, are not a digit of their own.
 FLAT_PENALTY = 10.0
+# A reading that is no digit at all (the reader says so: in the app, the rules of Not a digit) is less
+# likely: its log-probability lowered by this much. Strokes that make no digit together seldom come
+# from one digit (an 8 and the 9 written into it), but a digit traced from a faint scan may be doubted
+# whole and still be one: a larger penalty splits more of those into pieces that read as digits.
+NOT_A_DIGIT_PENALTY = 0.35
 # Extents narrower than this share of the line's height count as this wide about their middle: a 1's
 # stroke or a 4's stem has almost no width, and must neither be all sliver nor fall between two.
 MIN_WIDTH = 0.15
 
-Reader = Callable[[list[Strokes]], np.ndarray]  # (N, 10): each drawing's probabilities as one digit
+# Each drawing read as one digit: its (N, 10) probabilities, and (N,) whether it is a digit at all.
+Reader = Callable[[list[Strokes]], tuple[np.ndarray, np.ndarray]]
 
 
 class StrokePoints:
@@ -307,8 +314,9 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray],
     runs = [(a, b) for a in range(len(chain)) for b in range(a + 1, min(a + MAX_UNITS, len(chain)) + 1)]
     members = {run: [i for unit in chain[run[0]:run[1]] for i in unit] for run in runs}
     whole = {run: sorted(members[run] + _marks_of(members[run], marks, shape, height)) for run in runs}
-    probs = np.asarray(read([[strokes[i] for i in whole[run]] for run in runs]))
-    log_p = dict(zip(runs, np.log(np.maximum(probs.max(axis=1), 1e-9)), strict=True))
+    probs, is_digit = map(np.asarray, read([[strokes[i] for i in whole[run]] for run in runs]))
+    scores = np.log(np.maximum(probs.max(axis=1), 1e-9)) - NOT_A_DIGIT_PENALTY * ~is_digit.astype(bool)
+    log_p = dict(zip(runs, scores, strict=True))
     digit = dict(zip(runs, probs.argmax(axis=1), strict=True))
     flat = _flat(shape, height)
     unit_heights = [height_of(shape, unit) for unit in chain]

@@ -8,13 +8,14 @@ from PIL import Image, ImageDraw
 from segmentation import StrokePoints, split_digits
 
 
-def read_as(digit, surely):
-    """A stand-in for the network: reads each drawing as `digit`, as surely as `surely(drawing)` says."""
+def read_as(digit, surely, doubted=lambda drawing: False):
+    """A stand-in for the network: reads each drawing as `digit`, as surely as `surely(drawing)` says,
+    and as no digit at all where `doubted(drawing)` says so."""
     def read(drawings):
         probs = np.zeros((len(drawings), 10))
         for row, drawing in zip(probs, drawings, strict=True):
             row[:], row[digit] = (1 - surely(drawing)) / 9, surely(drawing)
-        return probs
+        return probs, np.array([not doubted(drawing) for drawing in drawings], bool)
     return read
 
 
@@ -107,6 +108,16 @@ def test_a_digit_written_over_the_one_before_it_is_read_apart_when_the_network_r
     assert split_digits([one, two], read_as(2, lambda drawing: 0.9 if len(drawing) == 2 else 0.999)) == [[0], [1]]
     # An R, its stem then its bowl and leg: the network reads it as one (an 8) more surely than its bowl alone.
     assert split_digits([one, two], read_as(8, lambda drawing: 0.99 if len(drawing) == 2 else 0.6)) == [[0, 1]]
+
+
+def test_strokes_that_read_as_one_drawing_but_not_as_a_digit_are_two_digits():
+    stem, bar = [(120.0, 100.0), (120.0, 200.0)], [(50.0, 100.0), (50.0, 165.0), (100.0, 165.0)]
+    def surely(drawing):
+        return 0.99 if len(drawing) == 2 else 0.85
+
+    assert split_digits([bar, stem], read_as(4, surely)) == [[0, 1]]
+    # The same, but the two together are no digit (as an 8 and the 9 written into it may be).
+    assert split_digits([bar, stem], read_as(4, surely, doubted=lambda drawing: len(drawing) == 2)) == [[0], [1]]
 
 
 def test_a_digit_whose_top_came_apart_is_read_and_measured_with_its_top():
