@@ -23,8 +23,9 @@ Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot,
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest, and of the digits near them first the one written just before or after them (a digit's strokes
 are written one after the other). While the strokes in between are settled, each reading takes in the
-marks written just before or after its strokes and over them, and its width is measured against its
-height with them: a 2's top hook traced apart leaves its body short and wide, but not the 2. The digits
+marks written just before or after its strokes and touching or over them, and its width is measured
+against its height with them: a 2's top hook traced apart leaves its body short and wide, but not the
+2, and a 3's body read without its top (traced apart, reaching a little past the body) is a short 2. The digits
 are then ordered left to right. Digits that come out one over another (a bench's seat over its legs, a
 barn's walls round its door; not a 1 at the edge of its neighbour) are not a row of digits: such a
 drawing is one drawing, read as one (and, drawn in many parts, not a digit; see non_digits.py).
@@ -89,6 +90,9 @@ MARK = 0.1
 # written clear of the stroke before them (a 1's foot or flag, a 3's top, a 5's bar written apart). No
 # digit is so flat, and read on their own they start a digit that is not there.
 PIECE_HEIGHT, PIECE_WIDTH = 0.3, 0.6
+# A mark is read with the strokes written just before or after it when it shares at least this share of
+# the narrower of their extents (0: they touch): its digit's top or bar, traced apart, may reach past it.
+MARK_OVER = 0.0
 # A reading made of such flat strokes alone is unlikely, however tall they stand together: a 1's flag
 # and its base, written after the stem, are not a digit of their own.
 FLAT_PENALTY = 10.0
@@ -352,11 +356,12 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray],
 
 
 def _marks_of(members: list[int], marks: list[int], shape: Outline, height: float) -> list[int]:
-    """The marks written just before or after one of `members` and over their extent: they will join
-    that digit (see _digit_of_mark), and are part of its size (a 2's top hook traced apart)."""
+    """The marks written just before or after one of `members` and touching or over their extent (see
+    MARK_OVER): they will most likely join that digit (see _digit_of_mark), and are part of it and of
+    its size (a 2's top hook traced apart)."""
     span = span_of(shape, members)
     return [m for m in marks if (m - 1 in members or m + 1 in members)
-            and shared_extent(shape.extents[m], span, MIN_WIDTH * height) >= INSIDE]
+            and shared_extent(shape.extents[m], span, MIN_WIDTH * height) >= MARK_OVER]
 
 
 def _meet(units: list[list[int]], ink: list[np.ndarray], reach: float) -> bool:
