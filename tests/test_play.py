@@ -787,6 +787,12 @@ def test_model_is_warmed_up_before_the_first_stroke(screen, shipped_model):
 # --- numbers: several digits on the canvas ---------------------------------------------------------
 
 
+def write_recorded(app, name):
+    """Draw the strokes recorded in tests/`name` (a list of strokes, each a list of [x, y])."""
+    for points in json.loads((Path(__file__).parent / name).read_text()):
+        stroke(app, [tuple(point) for point in points])
+
+
 def write(app, text, height=110, gap=0.3):
     """`text` written with the mouse, digit after digit, each stroke through the app's event path."""
     for points in written(text, height, gap, left=40, top=200):
@@ -815,8 +821,7 @@ def test_digits_written_close_are_not_read_as_one_drawing_that_is_no_digit(app):
     # 898317 from one writer's real pen digits (the UNIPEN sample), as benchmarks/written_numbers.py
     # --seed 1 wrote its number 139 with slight overlaps: the 8 and the 9, read as one, are an 8 that
     # the rules of Not a digit doubt, however sure the network is of it.
-    for points in json.loads((Path(__file__).parent / "pen_number_898317.json").read_text()):
-        stroke(app, [tuple(point) for point in points])
+    write_recorded(app, "pen_number_898317.json")
     assert app.number() == "898317"
 
 
@@ -824,8 +829,7 @@ def test_a_top_traced_apart_is_read_with_the_body_it_reaches_past(app):
     # 8993 from MNIST test digits traced along their skeletons, as benchmarks/written_numbers.py wrote
     # its number 462 with slight overlaps: the 3's top, a flat piece, reaches a little past its body,
     # which read without it is a short 2; the 9 before it and the body were read as one doubted 8.
-    for points in json.loads((Path(__file__).parent / "mnist_number_8993.json").read_text()):
-        stroke(app, [tuple(point) for point in points])
+    write_recorded(app, "mnist_number_8993.json")
     assert app.number() == "8993"
 
 
