@@ -8,17 +8,17 @@ extent of the strokes just before it:
     same digit, unless the two stand side by side, both as tall as a digit, one as narrow as a 1 at
     the edge of the other (a 1 written into its neighbour);
   - clear of them: a new digit;
-  - in between (a 4's stem written beside its bar, a neighbour written close or into it): the
-    network settles it. Every way of grouping such strokes into digits is read, and the way whose
-    digits are together most probable wins; a digit much wider than tall (but a 4 in pieces that meet
-    may be as wide as tall), much shorter than the line, or made of flat strokes alone (a 1's flag and
-    base without its stem) is unlikely, and so is one made of two strokes that are each about as tall
-    as the line (a 1 written close to its neighbour: the network reads many such pairs as one digit
-    more surely than as two; but not a 1 side by side with the stroke written after it and crossed
-    by it, which may be an R's stem and bowl), and so is one whose strokes leave a clear gap between
-    them, unless it reads as a 4 (a digit's strokes touch or reach over each other, but many a 4's
-    stem is written beside its bar), and so is one that is no digit at all (see non_digits.py: an 8
-    and the 9 written into it, read as one).
+  - in between (a 4's stem written beside its bar, or well clear of a bar too short to be a digit; a
+    neighbour written close or into it): the network settles it. Every way of grouping such strokes
+    into digits is read, and the way whose digits are together most probable wins; a digit much wider
+    than tall (but a 4 in pieces that meet may be as wide as tall), much shorter than the line, or
+    made of flat strokes alone (a 1's flag and base without its stem) is unlikely, and so is one made
+    of two strokes that are each about as tall as the line (a 1 written close to its neighbour: the
+    network reads many such pairs as one digit more surely than as two; but not a 1 side by side with
+    the stroke written after it and crossed by it, which may be an R's stem and bowl), and so is one
+    whose strokes leave a clear gap between them, unless it reads as a 4 (a digit's strokes touch or
+    reach over each other, but many a 4's stem is written beside its bar), and so is one that is no
+    digit at all (see non_digits.py: an 8 and the 9 written into it, read as one).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest, and of the digits near them first the one written just before or after them (a digit's strokes
@@ -45,8 +45,11 @@ from ink import Strokes
 # narrower of the two.
 INSIDE = 0.9
 # A stroke within this share of the line's height of the digits before it might belong to them, and
-# is read both ways; a stroke farther away starts a new digit.
+# is read both ways; a stroke farther away starts a new digit ...
 NEAR = 0.35
+# ... but after a piece shorter than SHORT of the line (no digit on its own), one within FAR: many a 4's
+# stem is written well clear of its bar.
+FAR = 0.7
 # With nothing to read them, a stroke in between joins when the extents overlap by this share.
 JOIN_OVERLAP = 0.5
 # A reading of several strokes as one digit is made less likely (its log-probability lowered by the
@@ -256,7 +259,8 @@ def _units(shape: Outline, ink: list[np.ndarray], order: list[int], height: floa
             units[-1].append(i)
             span, chain = _union(span, extents[i]), _union(chain, extents[i])
             continue
-        near = chain is not None and _gap(extents[i], chain) <= NEAR * height
+        reach = FAR if units and height_of(shape, units[-1]) < SHORT * height else NEAR
+        near = chain is not None and _gap(extents[i], chain) <= reach * height
         if units:
             asks.append(near and not decide)
         units.append([i])

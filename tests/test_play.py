@@ -833,6 +833,15 @@ def test_a_top_traced_apart_is_read_with_the_body_it_reaches_past(app):
     assert app.number() == "8993"
 
 
+def test_a_4_whose_stem_is_written_well_clear_of_its_bar_reads_as_one_digit(app):
+    # A 4 from one writer's real pen digits (the UNIPEN sample), as benchmarks/written_numbers.py
+    # --seed 1 wrote its number 695: the stem stands half the digit's height clear of the bar, which
+    # is too short to be a digit on its own. Read apart, the bar is no digit and the stem a 1: the app
+    # answered ? (not a number).
+    write_recorded(app, "pen_number_4.json")
+    assert app.number() == "4"
+
+
 def test_a_5_whose_bar_is_written_apart_reads_as_one_digit(app):
     one, five_body, _ = written("15", 110, 0.3, left=40, top=200)
     right = max(x for x, _ in five_body)
