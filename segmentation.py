@@ -21,11 +21,12 @@ extent of the strokes just before it:
     digit at all (see non_digits.py: an 8 and the 9 written into it, read as one).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
-nearest, and of the digits near them first the one written just before or after them (a digit's strokes
-are written one after the other). While the strokes in between are settled, each reading takes in the
-marks written just before or after its strokes and touching or over them, and its width is measured
-against its height with them: a 2's top hook traced apart leaves its body short and wide, but not the
-2, and a 3's body read without its top (traced apart, reaching a little past the body) is a short 2.
+nearest (to where they begin, when they lie clear of it), and of the digits near them first the one
+written just before or after them (a digit's strokes are written one after the other). While the
+strokes in between are settled, each reading takes in the marks written just before or after its
+strokes and touching or over them, and its width is measured against its height with them: a 2's top
+hook traced apart leaves its body short and wide, but not the 2, and a 3's body read without its top
+(traced apart, reaching a little past the body) is a short 2.
 The digits are then ordered left to right. Digits that come out one over another (a bench's seat over its legs, a
 barn's walls round its door; not a 1 at the edge of its neighbour) are not a row of digits: such a
 drawing is one drawing, read as one (and, drawn in many parts, not a digit; see non_digits.py).
@@ -409,7 +410,9 @@ def _digit_of_mark(mark: int, groups: list[list[int]], spans: list[np.ndarray], 
     """The digit a mark joins: of the digits near it, those written just before or just after it if
     either is near (a digit's strokes are written one after the other), and of those the one whose ink
     comes nearest (a flag or a foot lies closer to its own stem than to a neighbour whose extent it
-    reaches under); with no digit near, the nearest digit."""
+    reaches under), or, when the mark lies clear of them all, nearest its first point (a 5's bar
+    written apart is begun at the top of its stem, before the body or after it, and may end nearer
+    the next digit); with no digit near, the nearest digit."""
     gaps = np.array([_gap(extents[mark], span) for span in spans])
     near = np.flatnonzero(gaps <= NEAR * height)
     if len(near) < 2:  # none near, or only one: the nearest
@@ -418,7 +421,8 @@ def _digit_of_mark(mark: int, groups: list[list[int]], spans: list[np.ndarray], 
     before = next((digit_of[i] for i in range(mark - 1, -1, -1) if i in digit_of), None)
     after = next((digit_of[i] for i in range(mark + 1, len(ink)) if i in digit_of), None)
     near = [k for k in near if k in (before, after)] or near
-    distances = [_ink_distance(ink[mark], np.concatenate([ink[i] for i in groups[k]])) for k in near]
+    begun = ink[mark][:1] if gaps[near].min() > 0 else ink[mark]  # clear of them all: where it begins
+    distances = [_ink_distance(begun, np.concatenate([ink[i] for i in groups[k]])) for k in near]
     return int(near[np.argmin(distances)])
 
 

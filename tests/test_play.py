@@ -842,6 +842,14 @@ def test_a_4_whose_stem_is_written_well_clear_of_its_bar_reads_as_one_digit(app)
     assert app.number() == "4"
 
 
+def test_a_bar_written_apart_goes_to_the_digit_it_is_begun_at(app):
+    # 5815 from one writer's real pen digits, as benchmarks/written_numbers.py --seed 1 wrote its
+    # number 117 with slight overlaps: the first 5's bar, written after its body, lies clear of it and
+    # ends nearer the 8, but is begun at the top of the 5's stem. Given to the 8, it read 5?15.
+    write_recorded(app, "pen_number_5815.json")
+    assert app.number() == "5815"
+
+
 def test_a_5_whose_bar_is_written_apart_reads_as_one_digit(app):
     one, five_body, _ = written("15", 110, 0.3, left=40, top=200)
     right = max(x for x, _ in five_body)
