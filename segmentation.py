@@ -18,7 +18,8 @@ extent of the strokes just before it:
     the stroke written after it and crossed by it, which may be an R's stem and bowl), and so is one
     whose strokes leave a clear gap between them, unless it reads as a 4 (a digit's strokes touch or
     reach over each other, but many a 4's stem is written beside its bar), and so is one that is no
-    digit at all (see non_digits.py: an 8 and the 9 written into it, read as one).
+    digit at all (see non_digits.py: an 8 and the 9 written into it, read as one), and, very little,
+    one written in three pieces (a tie-break: few digits are).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest (to where they begin, when they lie clear of it), and of the digits near them first the one
@@ -82,8 +83,12 @@ WIDE_FOUR, MEET = 1.0, 0.02
 # into the 1 before it), reading the two as one is not made unlikely for their heights (TALL): the network decides.
 ONE_WIDE, EDGE = 0.2, 0.1
 CROSS_CHUNK = 256  # segments of one polyline checked against the other at once (see _cross)
-# The most units (a stroke and those lying over it) read as one digit.
-MAX_UNITS = 3
+# The most units (a stroke and those lying over it) read as one digit. A reading of more than two is a
+# very little less likely (its log-probability lowered by THREE_PENALTY, a tie-break: few digits are
+# written in three pieces): where the network is as sure of both, a 4 whose neighbour's bar reaches
+# back over its stem is two 4s, not one 4 with that bar and a 1. A larger penalty (0.05) splits MNIST
+# digits traced in three pieces.
+MAX_UNITS, THREE_PENALTY = 3, 0.005
 # Strokes in between are read only while they hold fewer mouse points than this (a six-digit number
 # holds about 3,000): a long scribble is not a number, and reading it every way would stall the app.
 MAX_READ_POINTS = 5000
@@ -334,6 +339,8 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray],
         width = np.ptp(span_of(shape, whole[a, b]))
         own_height = height_of(shape, members[a, b])  # a tick over a piece of a digit leaves it a piece
         ratio, widest = width / max(height_of(shape, whole[a, b]), height / 2), WIDE
+        if b - a > 2:
+            log_p[a, b] -= THREE_PENALTY
         if b - a > 1:
             second_tallest = sorted(unit_heights[a:b])[-2]
             both_tall = TALL_PENALTY * max(0.0, second_tallest / height - TALL)

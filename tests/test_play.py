@@ -850,6 +850,14 @@ def test_a_bar_written_apart_goes_to_the_digit_it_is_begun_at(app):
     assert app.number() == "5815"
 
 
+def test_a_4s_bar_reaching_back_over_the_stem_before_it_stays_with_its_own_stem(app):
+    # 6444 from one writer's real pen digits, as benchmarks/written_numbers.py --seed 1 wrote its
+    # number 448 with slight overlaps: the second 4's bar begins on the first's stem, and the network
+    # is as sure of 4 and 1 (the first 4 with that bar, then the second's stem) as of 4 and 4: 6414.
+    write_recorded(app, "pen_number_6444.json")
+    assert app.number() == "6444"
+
+
 def test_a_5_whose_bar_is_written_apart_reads_as_one_digit(app):
     one, five_body, _ = written("15", 110, 0.3, left=40, top=200)
     right = max(x for x, _ in five_body)
