@@ -817,45 +817,32 @@ def test_a_1_written_close_to_its_neighbour_stays_a_digit_of_its_own(app, text, 
     assert app.number() == text.replace("o", "0")
 
 
-def test_digits_written_close_are_not_read_as_one_drawing_that_is_no_digit(app):
-    # 898317 from one writer's real pen digits (the UNIPEN sample), as benchmarks/written_numbers.py
-    # --seed 1 wrote its number 139 with slight overlaps: the 8 and the 9, read as one, are an 8 that
-    # the rules of Not a digit doubt, however sure the network is of it.
-    write_recorded(app, "pen_number_898317.json")
-    assert app.number() == "898317"
+# Numbers recorded as benchmarks/written_numbers.py wrote them with slight overlaps (its number, and
+# --seed), from one writer's real pen digits (the UNIPEN sample) or MNIST test digits traced along
+# their skeletons; each was read wrong once, as said beside it.
+RECORDED_NUMBERS = [
+    # 139, --seed 1: the 8 and the 9, read as one, are an 8 that the rules of Not a digit doubt,
+    # however sure the network is of it.
+    pytest.param("pen_number_898317.json", "898317", id="digits_written_close_are_not_one_drawing_that_is_no_digit"),
+    # MNIST 462: the 3's top, a flat piece, reaches a little past its body, which read without it is
+    # a short 2; the 9 before it and the body were read as one doubted 8.
+    pytest.param("mnist_number_8993.json", "8993", id="a_top_traced_apart_is_read_with_the_body_it_reaches_past"),
+    # 695, --seed 1: the stem stands half the digit's height clear of the bar, which is too short to be
+    # a digit on its own. Read apart, the bar is no digit and the stem a 1: the app answered ?.
+    pytest.param("pen_number_4.json", "4", id="a_4_whose_stem_is_written_well_clear_of_its_bar_is_one_digit"),
+    # 117, --seed 1: the first 5's bar, written after its body, lies clear of it and ends nearer the 8,
+    # but is begun at the top of the 5's stem. Given to the 8, it read 5?15.
+    pytest.param("pen_number_5815.json", "5815", id="a_bar_written_apart_goes_to_the_digit_it_is_begun_at"),
+    # 448, --seed 1: the second 4's bar begins on the first's stem, and the network is as sure of 4
+    # and 1 (the first 4 with that bar, then the second's stem) as of 4 and 4: 6414.
+    pytest.param("pen_number_6444.json", "6444", id="a_4s_bar_reaching_back_over_the_stem_before_stays_with_its_stem"),
+]
 
 
-def test_a_top_traced_apart_is_read_with_the_body_it_reaches_past(app):
-    # 8993 from MNIST test digits traced along their skeletons, as benchmarks/written_numbers.py wrote
-    # its number 462 with slight overlaps: the 3's top, a flat piece, reaches a little past its body,
-    # which read without it is a short 2; the 9 before it and the body were read as one doubted 8.
-    write_recorded(app, "mnist_number_8993.json")
-    assert app.number() == "8993"
-
-
-def test_a_4_whose_stem_is_written_well_clear_of_its_bar_reads_as_one_digit(app):
-    # A 4 from one writer's real pen digits (the UNIPEN sample), as benchmarks/written_numbers.py
-    # --seed 1 wrote its number 695: the stem stands half the digit's height clear of the bar, which
-    # is too short to be a digit on its own. Read apart, the bar is no digit and the stem a 1: the app
-    # answered ? (not a number).
-    write_recorded(app, "pen_number_4.json")
-    assert app.number() == "4"
-
-
-def test_a_bar_written_apart_goes_to_the_digit_it_is_begun_at(app):
-    # 5815 from one writer's real pen digits, as benchmarks/written_numbers.py --seed 1 wrote its
-    # number 117 with slight overlaps: the first 5's bar, written after its body, lies clear of it and
-    # ends nearer the 8, but is begun at the top of the 5's stem. Given to the 8, it read 5?15.
-    write_recorded(app, "pen_number_5815.json")
-    assert app.number() == "5815"
-
-
-def test_a_4s_bar_reaching_back_over_the_stem_before_it_stays_with_its_own_stem(app):
-    # 6444 from one writer's real pen digits, as benchmarks/written_numbers.py --seed 1 wrote its
-    # number 448 with slight overlaps: the second 4's bar begins on the first's stem, and the network
-    # is as sure of 4 and 1 (the first 4 with that bar, then the second's stem) as of 4 and 4: 6414.
-    write_recorded(app, "pen_number_6444.json")
-    assert app.number() == "6444"
+@pytest.mark.parametrize("name, number", RECORDED_NUMBERS)
+def test_a_recorded_number_is_read_as_written(app, name, number):
+    write_recorded(app, name)
+    assert app.number() == number
 
 
 def test_a_5_whose_bar_is_written_apart_reads_as_one_digit(app):
