@@ -28,9 +28,10 @@ strokes in between are settled, each reading takes in the marks written just bef
 strokes and touching or over them, and its width is measured against its height with them: a 2's top
 hook traced apart leaves its body short and wide, but not the 2, and a 3's body read without its top
 (traced apart, reaching a little past the body) is a short 2.
-The digits are then ordered left to right. Digits that come out one over another (a bench's seat over its legs, a
-barn's walls round its door; not a 1 at the edge of its neighbour) are not a row of digits: such a
-drawing is one drawing, read as one (and, drawn in many parts, not a digit; see non_digits.py).
+The digits are then ordered left to right. Digits that come out one over another (a bench's seat over
+its legs, a barn's walls round its door; not a 1 at the edge of its neighbour) are not a row of
+digits: such a drawing is one drawing, read as one (and, drawn in many parts, not a digit; see
+non_digits.py).
 
 `benchmarks/written_numbers.py` measures it, and shows what still fails: digits written into each
 other, and digits broken into pieces that each read as a digit.
