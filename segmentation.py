@@ -66,6 +66,11 @@ SHORT, SHORT_PENALTY = 0.6, 5.0
 # each as tall as a digit are most often two digits (a 1 beside its neighbour), while a digit's
 # second stroke is most often a shorter piece (a bar, a stem below the bar of a 4).
 TALL, TALL_PENALTY = 0.75, 10.0
+# ... unless they are read as a ZERO and one of them runs from the other's ink back to it: both its ends
+# within CLOSE of the line's height of that ink and at least APART of it from each other. The two then
+# close a loop, as the halves of a 0 written or traced apart do; a 1 beside a 0 touches it at one end,
+# and a 0 begun and ended at its neighbour's ink has its two ends together.
+CLOSE, APART, ZERO = 0.15, 0.5, 0
 # ... and so is a reading of units with a gap wider than GAP of the line's height between their extents
 # (a 1 beside a 6 reads as a 6 as surely as the two read apart), unless it reads as a FOUR, the one
 # digit often written in two strokes side by side.
@@ -298,6 +303,25 @@ def _begun_over(shape: Outline, ink: list[np.ndarray], a: list[int], b: list[int
                                               np.concatenate([ink[i] for i in wide]))
 
 
+def _may_be_one(shape: Outline, ink: list[np.ndarray], a: list[int], b: list[int], height: float,
+                digit: int) -> bool:
+    """Whether two units, each as tall as a digit (see TALL), read as `digit` may be one character all the
+    same: the narrow one begun over by the other (see ONE_WIDE), or the two halves of a 0 (see CLOSE)."""
+    closed = digit == ZERO and (_closes_on(a, b, ink, height) or _closes_on(b, a, ink, height))
+    return closed or _begun_over(shape, ink, a, b, height)
+
+
+def _closes_on(unit: list[int], other: list[int], ink: list[np.ndarray], height: float) -> bool:
+    """Whether a stroke of `unit` runs from `other`'s ink back to it, its ends well apart (see CLOSE)."""
+    theirs = np.concatenate([ink[i] for i in other])
+
+    def near(point: np.ndarray) -> bool:
+        return np.min(np.linalg.norm(theirs - point, axis=1)) <= CLOSE * height
+
+    return any(np.linalg.norm(ink[i][-1] - ink[i][0]) >= APART * height and near(ink[i][0]) and near(ink[i][-1])
+               for i in unit)
+
+
 def _narrow_and_wide(shape: Outline, a: list[int], b: list[int]) -> tuple[list[int], list[int]]:
     return (a, b) if np.ptp(span_of(shape, a)) <= np.ptp(span_of(shape, b)) else (b, a)
 
@@ -345,7 +369,7 @@ def _read_chain(chain: list[list[int]], strokes: Strokes, ink: list[np.ndarray],
         if b - a > 1:
             second_tallest = sorted(unit_heights[a:b])[-2]
             both_tall = TALL_PENALTY * max(0.0, second_tallest / height - TALL)
-            if both_tall and not (b - a == 2 and _begun_over(shape, ink, chain[a], chain[a + 1], height)):
+            if both_tall and not (b - a == 2 and _may_be_one(shape, ink, chain[a], chain[a + 1], height, digit[a, b])):
                 log_p[a, b] -= both_tall
             gap = _widest_gap(unit_spans[a:b]) / height
             if digit[a, b] != FOUR:
