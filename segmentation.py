@@ -314,12 +314,8 @@ def _may_be_one(shape: Outline, ink: list[np.ndarray], a: list[int], b: list[int
 def _closes_on(unit: list[int], other: list[int], ink: list[np.ndarray], height: float) -> bool:
     """Whether a stroke of `unit` runs from `other`'s ink back to it, its ends well apart (see CLOSE)."""
     theirs = np.concatenate([ink[i] for i in other])
-
-    def near(point: np.ndarray) -> bool:
-        return np.min(np.linalg.norm(theirs - point, axis=1)) <= CLOSE * height
-
-    return any(np.linalg.norm(ink[i][-1] - ink[i][0]) >= APART * height and near(ink[i][0]) and near(ink[i][-1])
-               for i in unit)
+    return any(np.linalg.norm(ink[i][-1] - ink[i][0]) >= APART * height
+               and all(_ink_distance(ink[i][[end]], theirs) <= CLOSE * height for end in (0, -1)) for i in unit)
 
 
 def _narrow_and_wide(shape: Outline, a: list[int], b: list[int]) -> tuple[list[int], list[int]]:
