@@ -15,11 +15,12 @@ extent of the strokes just before it:
     made of flat strokes alone (a 1's flag and base without its stem) is unlikely, and so is one made
     of two strokes that are each about as tall as the line (a 1 written close to its neighbour: the
     network reads many such pairs as one digit more surely than as two; but not a 1 side by side with
-    the stroke written after it and crossed by it, which may be an R's stem and bowl), and so is one
-    whose strokes leave a clear gap between them, unless it reads as a 4 (a digit's strokes touch or
-    reach over each other, but many a 4's stem is written beside its bar), and so is one that is no
-    digit at all (see non_digits.py: an 8 and the 9 written into it, read as one), and, very little,
-    one written in three pieces (a tie-break: few digits are).
+    the stroke written after it and crossed by it, which may be an R's stem and bowl, nor two halves
+    read as a 0 that close its loop), and so is one whose strokes leave a clear gap between them,
+    unless it reads as a 4 (a digit's strokes touch or reach over each other, but many a 4's stem is
+    written beside its bar), and so is one that is no digit at all (see non_digits.py: an 8 and the
+    9 written into it, read as one), and, very little, one written in three pieces (a tie-break: few
+    digits are).
 Dots, ticks and flat pieces written clear of the stroke before them (a 1's foot, a 3's top, a 5's bar
 written apart; no digit is that flat) never start a digit: they join the digit near them whose ink is
 nearest (to where they begin, when they lie clear of it), and of the digits near them first the one
