@@ -112,12 +112,16 @@ class Remembering(nn.Module):
         digit most alike is (-1: none taught)."""
         net = self.network
         log_p = F.log_softmax(net.fc2(net.dropout(embedded)), dim=1)
-        nearest = torch.full_like(log_p, -1.0)
-        if not len(self.digits):
-            return log_p, nearest
-        alike = F.normalize(embedded, dim=1) @ self.memory.T  # (N, taught views)
-        nearest = nearest.scatter_reduce(1, self.digits.expand(len(log_p), -1), alike, "amax")
+        nearest = self.alike(embedded)
         return log_p + REMEMBER_PULL * (nearest - REMEMBER_FROM).clamp(min=0), nearest
+
+    def alike(self, embedded: torch.Tensor) -> torch.Tensor:
+        """(N, 10) from fc1 features: how alike the taught drawing of each digit most alike is (-1: none taught)."""
+        nearest = embedded.new_full((len(embedded), self.network.fc2.out_features), -1.0)
+        if not len(self.digits):
+            return nearest
+        alike = F.normalize(embedded, dim=1) @ self.memory.T  # (N, taught views)
+        return nearest.scatter_reduce(1, self.digits.expand(len(embedded), -1), alike, "amax")
 
 
 def taught_since(samples: list[dict], model_file: Path | None) -> list[dict]:

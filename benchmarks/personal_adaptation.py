@@ -13,6 +13,11 @@ left, writers made worse by more than a point, MNIST test accuracy after learnin
 the time one fine-tuning takes. Each writer's fine-tuned model is the one
 personalize.py would make from the same samples: the same pool of warped MNIST digits, the same
 random numbers (personalize.seeded), whichever writers came before.
+
+With --ceiling it learns nothing and measures how far learning from the taught digits could go: a
+drawing the shipped model misreads can only be put right by what was taught when the taught digit
+most like it (its fc1 features, as personalize.Remembering compares them) is its own. It prints, per
+k, the errors cut if every such error were put right and nothing else changed.
 """
 
 import argparse
@@ -56,13 +61,49 @@ def split_writer(labels: list[int], k_most: int, rng: np.random.Generator) -> tu
     return taught_order, held_out
 
 
-def accuracy(model, features: torch.Tensor, labels: torch.Tensor) -> float:
-    """How many drawings `model` reads right from the (N, V, D) conv features of their V views, the
+def readings(model, features: torch.Tensor) -> torch.Tensor:
+    """The digit `model` reads for each drawing from the (N, V, D) conv features of its V views, the
     probabilities averaged over the views as the app averages them (ink.READING_VIEWS)."""
     with torch.no_grad():
         logits = torch.cat([model.classify(f) for f in features.flatten(0, 1).split(2000)])
-    read = logits.softmax(1).view(*features.shape[:2], -1).mean(1).argmax(1)
-    return (read == labels).float().mean().item()
+    return logits.softmax(1).view(*features.shape[:2], -1).mean(1).argmax(1)
+
+
+def accuracy(model, features: torch.Tensor, labels: torch.Tensor) -> float:
+    """How many drawings `model` reads right from the (N, V, D) conv features of their V views."""
+    return (readings(model, features) == labels).float().mean().item()
+
+
+def most_alike(remembering: Remembering, features: torch.Tensor) -> torch.Tensor:
+    """For each drawing, from the (N, V, D) conv features of its views, the taught digit most like it:
+    the one whose nearest taught view is most alike, averaged over the drawing's views."""
+    with torch.no_grad():
+        embedded = remembering.network.dense_features(features.flatten(0, 1))
+    return remembering.alike(embedded).view(*features.shape[:2], -1).mean(1).argmax(1)
+
+
+def ceiling(rows: list[dict], ks: list[int], model, features: torch.Tensor, labels: torch.Tensor,
+            views: torch.Tensor) -> None:
+    """Per k, the errors of the WORST writers that learning from their taught digits could put right at
+    most (see the module's docstring), and the mean cut if all of them were."""
+    worst = sorted(rows, key=lambda r: r["before"])[:WORST]
+    for k in ks:
+        before = after = 0
+        cuts = []
+        for row in worst:
+            held = row["held"]
+            wrong = readings(model, features[held]) != labels[held]
+            if not wrong.any():
+                continue
+            remembering = Remembering(model)
+            taught = [row["indices"][i] for idx in row["taught_order"].values() for i in idx[:k]]
+            remembering.remember(views[taught], labels[taught])
+            fixable = wrong & (most_alike(remembering, features[held]) == labels[held])
+            before, after = before + int(wrong.sum()), after + int((wrong & ~fixable).sum())
+            cuts.append(fixable.sum().item() / wrong.sum().item())
+        print(f"k={k}: of the worst {len(worst)} writers' {before} errors, {before - after} are drawings whose most"
+              f" alike taught digit is their own; putting right all of those and nothing else leaves {after},"
+              f" errors cut {statistics.mean(cuts):.0%} on average over the {len(cuts)} writers misread")
 
 
 def main() -> int:
@@ -77,6 +118,8 @@ def main() -> int:
     parser.add_argument("--yours-per-batch", type=int, default=YOURS_PER_BATCH,
                         help="personalize.YOURS_PER_BATCH to try")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ceiling", action="store_true",
+                        help="learn nothing: how many errors learning from the taught digits could put right at most")
     args = parser.parse_args()
 
     model = load_model(args.model)
@@ -85,12 +128,6 @@ def main() -> int:
     views = torch.stack([model_input(strokes) for strokes in drawings])
     features = conv_features(model, views.flatten(0, 1)).view(*views.shape[:2], -1)
     labels = torch.tensor([c["label"] for c in characters])
-    train_x, _ = load_mnist(args.data_root, train=True)
-    mnist = mnist_examples(model, train_x, args.mnist_digits, seed=args.seed)
-    test_x, test_y = load_mnist(args.data_root, train=False)
-    test_features = conv_features(model, test_x)[:, None]  # a picture has one view
-    print(f"shipped model: MNIST test {accuracy(model, test_features, test_y):.2%}")
-
     writers = defaultdict(list)
     for i, character in enumerate(characters):
         writers[character["writer"]].append(i)
@@ -102,8 +139,16 @@ def main() -> int:
             held = torch.tensor(indices)[held_out]
             rows.append({"writer": writer, "indices": indices, "taught_order": taught_order, "held": held,
                          "held_out": len(held), "before": accuracy(model, features[held], labels[held])})
+    if args.ceiling:
+        ceiling(rows, args.k, model, features, labels, views)
+        return 0
     if args.only_worst:
         rows = sorted(rows, key=lambda r: r["before"])[:WORST]
+    train_x, _ = load_mnist(args.data_root, train=True)
+    mnist = mnist_examples(model, train_x, args.mnist_digits, seed=args.seed)
+    test_x, test_y = load_mnist(args.data_root, train=False)
+    test_features = conv_features(model, test_x)[:, None]  # a picture has one view
+    print(f"shipped model: MNIST test {accuracy(model, test_features, test_y):.2%}")
     results, seconds = [], []
     for row in rows:
         writer, indices, taught_order, held = row["writer"], row["indices"], row["taught_order"], row["held"]
