@@ -14,10 +14,10 @@ the time one fine-tuning takes. Each writer's fine-tuned model is the one
 personalize.py would make from the same samples: the same pool of warped MNIST digits, the same
 random numbers (personalize.seeded), whichever writers came before.
 
-With --ceiling it learns nothing and measures how far learning from the taught digits could go: a
-drawing the shipped model misreads can only be put right by what was taught when the taught digit
-most like it (its fc1 features, as personalize.Remembering compares them) is its own. It prints, per
-k, the errors cut if every such error were put right and nothing else changed.
+With --ceiling it learns nothing and measures how far learning from the taught digits could go: it
+counts the drawings the shipped model misreads whose most alike taught digit (in fc1 features, as
+personalize.Remembering compares them) is their own, the ones a rule that follows what was taught
+would put right, and prints, per k, the errors cut if all of those were and nothing else changed.
 """
 
 import argparse
@@ -87,23 +87,21 @@ def ceiling(rows: list[dict], ks: list[int], model, features: torch.Tensor, labe
     """Per k, the errors of the WORST writers that learning from their taught digits could put right at
     most (see the module's docstring), and the mean cut if all of them were."""
     worst = sorted(rows, key=lambda r: r["before"])[:WORST]
+    misread = [(row, readings(model, features[row["held"]]) != labels[row["held"]]) for row in worst]
+    misread = [(row, wrong) for row, wrong in misread if wrong.any()]
+    errors = sum(int(wrong.sum()) for _, wrong in misread)
     for k in ks:
-        before = after = 0
-        cuts = []
-        for row in worst:
-            held = row["held"]
-            wrong = readings(model, features[held]) != labels[held]
-            if not wrong.any():
-                continue
+        fixable = []
+        for row, wrong in misread:
             remembering = Remembering(model)
             taught = [row["indices"][i] for idx in row["taught_order"].values() for i in idx[:k]]
             remembering.remember(views[taught], labels[taught])
-            fixable = wrong & (most_alike(remembering, features[held]) == labels[held])
-            before, after = before + int(wrong.sum()), after + int((wrong & ~fixable).sum())
-            cuts.append(fixable.sum().item() / wrong.sum().item())
-        print(f"k={k}: of the worst {len(worst)} writers' {before} errors, {before - after} are drawings whose most"
-              f" alike taught digit is their own; putting right all of those and nothing else leaves {after},"
-              f" errors cut {statistics.mean(cuts):.0%} on average over the {len(cuts)} writers misread")
+            own = most_alike(remembering, features[row["held"]]) == labels[row["held"]]
+            fixable.append(int((wrong & own).sum()))
+        cut = statistics.mean(fixed / int(wrong.sum()) for fixed, (_, wrong) in zip(fixable, misread, strict=True))
+        print(f"k={k}: of the worst {len(worst)} writers' {errors} errors, {sum(fixable)} are drawings whose most"
+              f" alike taught digit is their own; putting right all of those and nothing else leaves"
+              f" {errors - sum(fixable)}, errors cut {cut:.0%} on average over the {len(misread)} writers misread")
 
 
 def main() -> int:
