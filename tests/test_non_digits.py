@@ -206,6 +206,17 @@ def test_a_digits_second_part_is_short_beside_it_and_an_rs_is_not():
     assert read(sure_two, r) is None  # a 2 is written in one stroke
 
 
+def test_a_digits_pen_goes_up_and_down_only_so_often_and_a_us_more():
+    four = how_drawn([[(220, 100), (180, 350), (400, 350)], [(350, 220), (350, 500)]])  # down its arm, then its stem
+    u = how_drawn([[(150, 150), (150, 450), (250, 500), (350, 450), (350, 150), (350, 500)]])  # its stem gone back down
+    # in steps of a twentieth of the drawing's size, so a stroke's end may fall up to a step short
+    assert four.travel == pytest.approx((250 + 280) / 400, abs=0.1) and u.travel == pytest.approx(3.0, abs=0.1)
+    sure_four = probabilities(0.99, digit=4)
+    assert read(sure_four, four) == 4 and read(sure_four, u) is None
+    assert u.travel < non_digits.MOST_TRAVEL[0]  # a 0 gone round twice goes up and down as much
+    assert PICTURE.travel == 0 and how_drawn([[(300, 300)]]).travel == 0
+
+
 def test_a_drawing_with_more_corners_than_its_digit_is_not_a_digit_however_sure_the_network_is():
     sure_zero, sure_four = probabilities(0.99, digit=0), probabilities(0.99, digit=4)
     cornered = Drawn(parts=1, width=1.0, corners=non_digits.MOST_CORNERS[0] + 1)

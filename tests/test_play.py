@@ -592,6 +592,24 @@ def test_a_drawing_with_more_corners_than_the_digit_it_is_read_as_reads_as_not_a
     assert_shows_not_a_digit(app, screen)
 
 
+# Read as a 4 at 0.96 and 1.0, in one part, no wider and with no more corners than a 4 and like a 4
+# enough for the likeness: only how far their pen goes up and down tells (non_digits.MOST_TRAVEL).
+UP_AND_DOWN = {
+    "letter u": [[(170, 150), (170, 400), (220, 470), (300, 480), (380, 420), (400, 150), (400, 480)]],
+    "letter w": [[(120, 150), (190, 470), (280, 220), (370, 470), (450, 150)]],
+}
+
+
+@pytest.mark.parametrize("strokes", UP_AND_DOWN.values(), ids=UP_AND_DOWN.keys())
+def test_a_drawing_going_up_and_down_more_than_the_digit_it_is_read_as_reads_as_not_a_digit(app, screen, strokes):
+    for points in strokes:
+        stroke(app, points)
+    reading = app.readings[0]
+    assert len(app.readings) == 1 and reading.probs.argmax() == 4 and reading.probs.max() > 0.9
+    assert reading.drawn.travel > non_digits.MOST_TRAVEL[4]
+    assert_shows_not_a_digit(app, screen)
+
+
 def test_a_digit_gone_over_again_is_still_a_digit(app):
     for _ in range(max(non_digits.MOST_PARTS) + 1):
         stroke(app, SEVEN)
