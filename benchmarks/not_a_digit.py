@@ -13,16 +13,16 @@ more parts than the digit it reads (`non_digits.MOST_PARTS`), wider than that di
 round its middle more than `non_digits.MOST_TURNS` times, a 0 with a second part outside its loop or
 too short to be its slash (`non_digits.LEAST_INSIDE_A_0`, `non_digits.LEAST_SLASH`) or a loop no
 oval (`non_digits.LEAST_0_FILL`), a 6, 8 or 9 whose loop is open or does not go round
-(`non_digits.MOST_LOOP_GAP`, `non_digits.LEAST_LOOP_ROUNDNESS`), with a second part taller than that digit's
-(`non_digits.MOST_SECOND_HEIGHT`), or less like that digit than `non_digits.LEAST_LIKENESS`; a
-drawing is named a digit when it reaches the
-threshold. Reported at the app's threshold (`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with
-AUROC (pen digits against doodles), the doodles and letters still named a digit at the threshold
-that keeps 99% and 95% of the pen digits, and the curve between the two as a figure; and, to
-compare, the top probability alone, without the pen path. Each drawing is read as one digit there;
-last, the whole canvas is read as the app reads it, split into digits first (a doodle can come out
-as a number): for how many the app shows a number (one digit, or several most of which are digits).
-This only measures; nothing here trains the model.
+(`non_digits.MOST_LOOP_GAP`, `non_digits.LEAST_LOOP_ROUNDNESS`), with a second part taller than that
+digit's (`non_digits.MOST_SECOND_HEIGHT`), going up and down more than that digit does
+(`non_digits.MOST_TRAVEL`), or less like that digit than `non_digits.LEAST_LIKENESS`; a drawing is
+named a digit when it reaches the threshold. Reported at the app's threshold
+(`non_digits.NOT_A_DIGIT_BELOW`) and a few others, with AUROC (pen digits against doodles), the
+doodles and letters still named a digit at the threshold that keeps 99% and 95% of the pen digits,
+and the curve between the two as a figure; and, to compare, the top probability alone, without the
+pen path. Each drawing is read as one digit there; last, the whole canvas is read as the app reads
+it, split into digits first (a doodle can come out as a number): for how many the app shows a number
+(one digit, or several most of which are digits). This only measures; nothing here trains the model.
 """
 
 import argparse
@@ -60,6 +60,7 @@ RULES = {
     "MOST_LOOP_GAP": (float, "this most open loop of a 6, 8 or 9", "1: without the rule"),
     "LEAST_LOOP_ROUNDNESS": (float, "this least roundness of a loop", "0: any stroke that comes back to itself"),
     "MOST_SECOND_HEIGHT": (float, "this tallest second part for every digit", "2: without the rule"),
+    "MOST_TRAVEL": (float, "this most up and down over the height for every digit", "1000: without the rule"),
     "LEAST_LIKENESS": (float, "this least likeness", "-1: without the rule"),
     "NOT_A_NUMBER_SHARE": (float, "this share of parts not digits that makes a canvas no number",
                            "1: only when none is"),
