@@ -214,7 +214,7 @@ def how_drawn(strokes: Sequence[Sequence]) -> Drawn:
     loop_gap = min((_loop_gap(stroke, size) for stroke in arrays), default=1.0)
     heights = sorted((np.ptp(stroke[:, 1]) for stroke in compress(arrays, is_part)), reverse=True)
     second_height = float(heights[1] / max(height, 1.0)) if len(heights) > 1 else 0.0
-    travel = sum(np.abs(np.diff(path[:, 1])).sum() for path in paths) / max(height, 1.0)
+    travel = sum(np.abs(np.diff(path[:, 1])).sum() for path in parts) / max(height, 1.0)  # going over again adds none
     return Drawn(len(parts), float(width / max(height, 1.0)), corners, turns, inside, reach, loop_gap, second_height,
                  _fill(paths), float(travel))
 
