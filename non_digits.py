@@ -138,12 +138,12 @@ MOST_SECOND_HEIGHT = (1.09, 0.67, 0.68, 0.72, 0.97, 0.73, 0.97, 0.87, 0.75, 0.85
 # A digit's pen goes up and down its height only so often: a 4 down its arm, then up and down its stem,
 # a 1 down once after its flag, while a u, a w, an n, an m or an A read as 4 goes up and down more, and
 # an a or a d read as 2 or an n read as 7 likewise. How far the pen path travels up and down (its
-# strokes' vertical steps of CORNER_STEP of its size, so a shaky mouse adds nothing) over its height is
+# parts' vertical steps of CORNER_STEP of its size, so a shaky mouse adds nothing) over its height is
 # at most this for the digit it is read as: a tenth more than the most of the real pen digits the
 # network reads as it and of the first 6,000 MNIST training digits traced along their skeletons (for the
 # index digit as labelled), so that neither is doubted; and a 0 a tenth more than going round twice (4
 # heights), as a 0 gone over again in one stroke does (see MOST_TURNS). Of the pen letters 6.9% and of
-# the doodles not flagged digit-like 0.5% are then not a digit, most of them letters read as 4. Measured
+# the doodles not flagged digit-like 0.4% are then not a digit, most of them letters read as 4. Measured
 # on the development samples (ad hoc; `benchmarks/not_a_digit.py` measures the rule).
 MOST_TRAVEL = (4.4, 2.86, 2.58, 2.13, 2.61, 2.33, 2.67, 2.42, 3.45, 3.17)
 # A 0 is an oval: its loop (the stroke enclosing the most area, once round its middle and closed from
