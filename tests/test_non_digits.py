@@ -213,7 +213,7 @@ def test_a_digits_pen_goes_up_and_down_only_so_often_and_a_us_more():
     assert four.travel == pytest.approx((250 + 280) / 400, abs=0.1) and u.travel == pytest.approx(3.0, abs=0.1)
     sure_four = probabilities(0.99, digit=4)
     assert read(sure_four, four) == 4 and read(sure_four, u) is None
-    assert u.travel < non_digits.MOST_TRAVEL[0]  # a 0 gone round twice goes up and down as much
+    assert u.travel < non_digits.MOST_TRAVEL[0]  # a 0 may go round twice, 4 heights: more than a u
     assert PICTURE.travel == 0 and how_drawn([[(300, 300)]]).travel == 0
 
 
